@@ -1,0 +1,1 @@
+"""Domain, catalog, file store, configuration, CLI and web app of the heritage archive."""

@@ -1,0 +1,114 @@
+"""SQLAlchemy models of the catalog. Schema changes go through Alembic migrations (archive/migrations)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+item_collections = Table(
+    "item_collections", Base.metadata,
+    Column("item_id", String(64), ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("collection_id", String(64), ForeignKey("collections.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Item(Base):
+    __tablename__ = "items"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    type: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="published", index=True)  # draft | published
+    access: Mapped[str] = mapped_column(String(16), default="public", index=True)
+    community: Mapped[str | None] = mapped_column(String(64), index=True)
+    festival: Mapped[str | None] = mapped_column(String(64), index=True)
+    place: Mapped[str | None] = mapped_column(String(64), index=True)
+    date: Mapped[str | None] = mapped_column(String(100))
+    date_start: Mapped[str | None] = mapped_column(String(10), index=True)  # earliest ISO day the EDTF date can mean
+    date_end: Mapped[str | None] = mapped_column(String(10), index=True)
+    # Checksum of a record imported without an id, so importing the same file twice makes no duplicate.
+    fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The whole exchange-format record (language maps, lists, creators…), NFC-normalised.
+    record: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    files: Mapped[list["MediaFile"]] = relationship(
+        back_populates="item", order_by="MediaFile.position", cascade="all, delete-orphan")
+    collections: Mapped[list["Collection"]] = relationship(secondary=item_collections, back_populates="items")
+
+
+    @property
+    def media(self) -> list["MediaFile"]:
+        """The item's media files, without the captions attached to them."""
+        return [f for f in self.files if f.parent_id is None]
+
+
+class MediaFile(Base):
+    """A stored original: a media file of an item, or a caption/transcript attached to one (``parent_id``)."""
+
+    __tablename__ = "media_files"
+    __table_args__ = (UniqueConstraint("sha256", name="uq_media_files_sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(64), ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(16))  # image | audio | video | caption
+    language: Mapped[str | None] = mapped_column(String(35))  # captions: BCP 47 tag
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    mime: Mapped[str] = mapped_column(String(100))
+    original_name: Mapped[str] = mapped_column(Text)
+    techmd: Mapped[dict] = mapped_column(JSON, default=dict)
+    derivatives: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    item: Mapped[Item] = relationship(back_populates="files")
+    parent: Mapped["MediaFile | None"] = relationship(back_populates="captions", remote_side=[id])
+    captions: Mapped[list["MediaFile"]] = relationship(back_populates="parent", order_by="MediaFile.language")
+
+
+class Collection(Base):
+    __tablename__ = "collections"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[dict] = mapped_column(JSON)
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
+    community: Mapped[str | None] = mapped_column(String(64))
+
+    items: Mapped[list[Item]] = relationship(secondary=item_collections, back_populates="collections")
+
+
+class VocabularyTerm(Base):
+    """A copy of the vocabulary data files, so the catalog can be queried and exported on its own."""
+
+    __tablename__ = "vocabulary_terms"
+
+    vocabulary: Mapped[str] = mapped_column(String(32), primary_key=True)
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    label: Mapped[dict] = mapped_column(JSON)
+    data: Mapped[dict] = mapped_column(JSON)
+
+
+class IngestRun(Base):
+    __tablename__ = "ingest_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    command: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    report: Mapped[dict] = mapped_column(JSON, default=dict)

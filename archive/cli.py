@@ -1,0 +1,121 @@
+"""The ``heritage`` command line. Thin: parse, call the domain, print. Exit 0 ok, 1 input rejected, 2 bad usage."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .context import Archive
+from .report import Summary
+from .settings import SettingsError, describe, load_settings
+
+
+class _Context:
+    def __init__(self, data_dir: str | None):
+        self.data_dir = data_dir
+
+    @property
+    def archive(self) -> Archive:
+        try:
+            settings = load_settings(data_dir=self.data_dir)
+        except SettingsError as exc:
+            raise click.UsageError(str(exc)) from exc
+        logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+        return Archive(settings)
+
+
+def _finish(summary: Summary) -> None:
+    for line in summary.lines():
+        click.echo(line)
+    sys.exit(1 if summary.rejected else 0)
+
+
+@click.group(epilog="Settings (environment variables):\n\n" + describe().replace("\n", "\n\n"))
+@click.option("--data-dir", envvar="HERITAGE_DATA_DIR", default=None, type=click.Path(file_okay=False),
+              help="Data directory (default: HERITAGE_DATA_DIR, else ./var).")
+@click.pass_context
+def main(ctx: click.Context, data_dir: str | None) -> None:
+    """Digital heritage archive of the Chăm, Hoa and Khmer communities of Ho Chi Minh City."""
+    ctx.obj = _Context(data_dir)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--metadata", type=click.Path(dir_okay=False, path_type=Path), help="CSV describing the files.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.pass_obj
+def ingest(obj: _Context, paths: tuple[Path, ...], metadata: Path | None, quiet: bool) -> None:
+    """Ingest media files and folders (recursively), described by an optional metadata CSV."""
+    from ingest.pipeline import Ingest
+
+    _finish(Ingest(obj.archive, progress=not quiet).run(list(paths), metadata))
+
+
+@main.command("import-records")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def import_records_cmd(obj: _Context, file: Path) -> None:
+    """Import metadata-only records from CSV or JSON Lines."""
+    from .importer import import_records
+
+    _finish(import_records(obj.archive, file))
+
+
+@main.command("import-collections")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def import_collections_cmd(obj: _Context, file: Path) -> None:
+    """Create or update collections from a JSON list."""
+    from .importer import import_collections
+
+    _finish(import_collections(obj.archive, file))
+
+
+@main.command()
+@click.option("--missing", is_flag=True, help="Only build derivative sets that are missing.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.pass_obj
+def derive(obj: _Context, missing: bool, quiet: bool) -> None:
+    """Rebuild derivatives (thumbnails, tiles, web audio and video) from the stored originals."""
+    from ingest.derive import derive as run_derive
+
+    _finish(run_derive(obj.archive, only_missing=missing, progress=not quiet))
+
+
+@main.command()
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.pass_obj
+def fixity(obj: _Context, quiet: bool) -> None:
+    """Re-check the checksum of every stored original; exit 1 naming any mismatch, missing or orphan file."""
+    from .fixity import check_fixity
+
+    checked, problems = check_fixity(obj.archive, progress=not quiet)
+    for problem in problems:
+        click.echo(str(problem))
+    click.echo(f"fixity: {checked} originals checked, {len(problems)} problems")
+    sys.exit(1 if problems else 0)
+
+
+@main.command()
+@click.option("--samples", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=Path(__file__).resolve().parent.parent / "media_samples", show_default=True,
+              help="Folder with metadata.csv, collections.json and the sample media.")
+@click.pass_obj
+def demo(obj: _Context, samples: Path) -> None:
+    """Load the sample collections and ingest the sample media."""
+    from ingest.pipeline import Ingest
+
+    from .importer import import_collections
+
+    archive = obj.archive
+    collections = import_collections(archive, samples / "collections.json")
+    click.echo(f"collections: {len(collections.new)} loaded")
+    summary = Ingest(archive).run([samples], samples / "metadata.csv")
+    summary.rejected[:0] = collections.rejected
+    _finish(summary)
+
+
+if __name__ == "__main__":
+    main()

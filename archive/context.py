@@ -1,0 +1,45 @@
+"""The archive's parts, wired from one Settings object: catalog, file store and vocabularies."""
+from __future__ import annotations
+
+import fcntl
+import os
+from contextlib import contextmanager
+from functools import cached_property
+from typing import Iterator
+
+from .catalog import Catalog
+from .filestore import FileStore
+from .settings import Settings
+from .vocabularies import Vocabularies
+
+
+class Archive:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        settings.data_path.mkdir(parents=True, exist_ok=True)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        catalog = Catalog(self.settings.catalog_url)
+        catalog.upgrade()
+        catalog.sync_vocabularies(self.vocab)
+        return catalog
+
+    @cached_property
+    def store(self) -> FileStore:
+        return FileStore(self.settings.data_path / "store")
+
+    @cached_property
+    def vocab(self) -> Vocabularies:
+        return Vocabularies()
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Serialise the commands that write to the store (ingest, derive), across processes."""
+        fd = os.open(self.settings.data_path / "write.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)

@@ -1,0 +1,115 @@
+"""The record exchange format (PRODUCT.md §3): validation and normalisation of one record.
+
+Shape is checked by a JSON Schema; terms against the vocabularies; dates as EDTF. Every problem is reported at once.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from edtf import parse_edtf
+from edtf.parser.edtf_exceptions import EDTFParseException
+from jsonschema import Draft202012Validator
+
+from .errors import InvalidRecord, Problem
+from .text import clean, clean_language_map
+from .vocabularies import Vocabularies, canonical_rights_uri
+
+LANGUAGE_MAPS = ("title", "description", "attribution", "sensitivity_note", "provenance")
+TERM_FIELDS = {"community": "communities", "festival": "festivals", "place": "places"}
+TERM_LISTS = {"languages": "languages", "scripts": "scripts"}
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    schema = json.loads(Path(__file__).with_name("schemas").joinpath("record.schema.json").read_text("utf-8"))
+    return Draft202012Validator(schema)
+
+
+def _schema_problems(data: dict) -> list[Problem]:
+    problems = []
+    for error in sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path)):
+        field = ".".join(str(p) for p in error.absolute_path)
+        if error.validator == "additionalProperties" and not field:
+            extra = sorted(set(data) - set(_validator().schema["properties"]))
+            problems.extend(Problem(key, "unknown key") for key in extra)
+        elif error.validator == "propertyNames":
+            problems.append(Problem(field, f"{error.instance!r} is not a BCP 47 language tag (e.g. vi, en, km, zh-Hant)"))
+        elif error.validator == "anyOf" and field == "title":
+            problems.append(Problem("title", "needs a Vietnamese (vi) or English (en) value"))
+        else:
+            problems.append(Problem(field, error.message))
+    return problems
+
+
+def edtf_bounds(value: str) -> tuple[str, str]:
+    """Earliest and latest ISO dates an EDTF expression can mean; ValueError when it is not EDTF."""
+    try:
+        parsed = parse_edtf(value)
+    except EDTFParseException as exc:
+        raise ValueError(f"{value!r} is not an EDTF date (e.g. 2019-10, 196X, 1975~, 2001/2005)") from exc
+    lower, upper = parsed.lower_strict(), parsed.upper_strict()
+    if lower is None or upper is None:
+        raise ValueError(f"{value!r} is an open-ended EDTF date, give both ends")
+    fmt = "{0.tm_year:04d}-{0.tm_mon:02d}-{0.tm_mday:02d}"
+    return fmt.format(lower), fmt.format(upper)
+
+
+def validate_record(data: object, vocab: Vocabularies, *, collections: Iterable[str] | None = None,
+                    source: str = "") -> dict:
+    """Return the normalised record or raise InvalidRecord listing every problem.
+
+    ``collections`` is the set of known collection ids; None skips that check.
+    """
+    if not isinstance(data, dict):
+        raise InvalidRecord([Problem("", "a record must be a JSON object")], source)
+    problems = _schema_problems(data)
+    if problems:
+        raise InvalidRecord(problems, source)
+
+    record: dict = {}
+    for key, value in data.items():
+        if key in LANGUAGE_MAPS:
+            value = clean_language_map(value)
+        elif isinstance(value, str):
+            value = clean(value)
+        elif key == "creators":
+            value = [{k: clean(v) for k, v in c.items()} for c in value]
+        elif isinstance(value, list):
+            value = [clean(v) for v in value]
+        if value not in ("", [], {}):
+            record[key] = value
+    if not ({"vi", "en"} & set(record.get("title", {}))):
+        problems.append(Problem("title", "needs a non-empty Vietnamese (vi) or English (en) value"))
+
+    for key, name in TERM_FIELDS.items():
+        if key in record and (reason := vocab.unknown(name, record[key])):
+            problems.append(Problem(key, reason))
+    for key, name in TERM_LISTS.items():
+        for value in record.get(key, []):
+            if reason := vocab.unknown(name, value):
+                problems.append(Problem(key, reason))
+    for i, creator in enumerate(record.get("creators", [])):
+        if "role" in creator and (reason := vocab.unknown("roles", creator["role"])):
+            problems.append(Problem(f"creators.{i}.role", reason))
+    if "rights" in record:
+        if reason := vocab.unknown("licences", record["rights"]):
+            problems.append(Problem("rights", reason))
+        else:
+            record["rights"] = canonical_rights_uri(record["rights"])
+    if "date" in record:
+        try:
+            edtf_bounds(record["date"])
+        except ValueError as exc:
+            problems.append(Problem("date", str(exc)))
+    if collections is not None:
+        known = set(collections)
+        for cid in record.get("collections", []):
+            if cid not in known:
+                problems.append(Problem("collections", f"unknown collection {cid!r}; known: {', '.join(sorted(known))}"))
+    if problems:
+        raise InvalidRecord(problems, source)
+    record.setdefault("access", "public")
+    return record

@@ -1,0 +1,119 @@
+"""Every setting of the archive, declared once with its default and help.
+
+Settings come from ``HERITAGE_*`` environment variables (and CLI overrides). An unknown ``HERITAGE_`` variable or a
+malformed value stops start-up with a message naming it, so a typo never silently falls back to a default.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+PREFIX = "HERITAGE_"
+
+
+class SettingsError(Exception):
+    """One or more settings are unknown or malformed; ``problems`` lists each one."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("invalid configuration:\n  " + "\n  ".join(problems))
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError("must be a positive integer")
+    return value
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if raw not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}")
+        return raw
+    return parse
+
+
+def _url(raw: str) -> str:
+    if not raw.startswith(("http://", "https://")):
+        raise ValueError("must be an http:// or https:// URL")
+    return raw.rstrip("/")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", "./var", str, "Directory holding the catalog, the file store and the search index."),
+    Setting("database_url", "", str, "SQLAlchemy URL of the catalog; empty means SQLite at DATA_DIR/catalog.sqlite."),
+    Setting("search_backend", "whoosh", _choice("whoosh", "elasticsearch"), "Search backend."),
+    Setting("elasticsearch_url", "http://127.0.0.1:9200", _url, "Elasticsearch URL when SEARCH_BACKEND=elasticsearch."),
+    Setting("base_url", "http://127.0.0.1:5000", _url, "Public base URL used in IIIF ids and links."),
+    Setting("secret_key", "", str, "Key signing sessions; empty means one generated and kept in DATA_DIR."),
+    Setting("workers", os.cpu_count() or 1, _positive_int, "Worker processes for ingest and derivatives."),
+    Setting("max_image_pixels", 150_000_000, _positive_int, "Largest image accepted, in pixels."),
+    Setting("max_pixels_per_byte", 2_000, _positive_int,
+            "Largest pixels-per-stored-byte ratio before an image counts as a decompression bomb."),
+    Setting("max_file_bytes", 8 * 1024**3, _positive_int, "Largest media file accepted, in bytes."),
+    Setting("max_duration_seconds", 4 * 3600, _positive_int, "Longest audio or video accepted, in seconds."),
+    Setting("log_level", "INFO", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "Logging level."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class Settings:
+    """Resolved settings; attribute names are the lower-case setting names."""
+
+    def __init__(self, values: Mapping[str, Any]):
+        self.__dict__.update(values)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).resolve()
+
+    @property
+    def catalog_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_path / 'catalog.sqlite'}"
+
+    def __repr__(self) -> str:
+        return f"Settings({self.__dict__!r})"
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Resolve settings from ``environ`` (default ``os.environ``) and explicit overrides (e.g. ``--data-dir``)."""
+    environ = os.environ if environ is None else environ
+    problems: list[str] = []
+    values = {s.name: s.default for s in SETTINGS}
+    for key, raw in environ.items():
+        if not key.startswith(PREFIX):
+            continue
+        name = key[len(PREFIX):].lower()
+        setting = _BY_NAME.get(name)
+        if setting is None:
+            problems.append(f"{key}: unknown setting (known: {', '.join(PREFIX + n.upper() for n in _BY_NAME)})")
+            continue
+        try:
+            values[name] = setting.parse(raw)
+        except ValueError as exc:
+            problems.append(f"{key}={raw!r}: {exc}")
+    for name, value in overrides.items():
+        if name not in _BY_NAME:
+            raise KeyError(f"unknown setting override {name!r}")
+        if value is not None:
+            values[name] = value
+    if problems:
+        raise SettingsError(problems)
+    return Settings(values)
+
+
+def describe() -> str:
+    """Help text listing every setting with its default."""
+    return "\n".join(f"{PREFIX}{s.name.upper()} (default {s.default!r}): {s.help}" for s in SETTINGS)

@@ -1,0 +1,19 @@
+"""Text normalisation on the way in: NFC everywhere, language maps checked and cleaned."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# BCP 47 language tag, the subset the archive uses: language, optional script, optional region.
+BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(text: str) -> str:
+    """NFC-normalise, drop control characters (keeping tab and newlines) and trim."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+
+
+def clean_language_map(value: dict) -> dict[str, str]:
+    """Clean every value of a language map and drop empty ones; tags are assumed checked."""
+    return {tag: clean(text) for tag, text in value.items() if isinstance(text, str) and clean(text)}

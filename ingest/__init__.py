@@ -1,0 +1,1 @@
+"""The ingest pipeline: identify, validate, checksum, store, describe and derive media files."""

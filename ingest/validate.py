@@ -1,0 +1,103 @@
+"""Check that a media file decodes and is within the archive's limits, before anything is stored."""
+from __future__ import annotations
+
+import subprocess
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from .identify import Identity
+from .techmd import TechMetadataError, av_metadata, image_metadata
+
+
+class Rejected(Exception):
+    """The file cannot enter the archive; the message says why."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_image_pixels: int
+    max_pixels_per_byte: int
+    max_file_bytes: int
+    max_duration_seconds: int
+
+    @classmethod
+    def from_settings(cls, settings) -> "Limits":
+        return cls(settings.max_image_pixels, settings.max_pixels_per_byte, settings.max_file_bytes,
+                   settings.max_duration_seconds)
+
+
+def _check_image(path: Path, size: int, limits: Limits) -> dict:
+    Image.MAX_IMAGE_PIXELS = limits.max_image_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                width, height = im.size
+                pixels = width * height
+                if pixels > limits.max_image_pixels:
+                    raise Rejected(f"image is {width}×{height} = {pixels:,} pixels, over the limit of "
+                                   f"{limits.max_image_pixels:,}")
+                if pixels > size * limits.max_pixels_per_byte:
+                    raise Rejected(f"decompression bomb: {width}×{height} pixels packed into only {size:,} bytes")
+                im.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise Rejected(f"decompression bomb: {exc}") from exc
+    except (OSError, SyntaxError, ValueError) as exc:  # Pillow's ways of saying "not a valid image"
+        raise Rejected(f"image does not decode: {exc}") from exc
+    try:
+        return image_metadata(path)
+    except TechMetadataError as exc:
+        raise Rejected(exc.reason) from exc
+
+
+def _strict_decode(path: Path, stream: str) -> None:
+    """Decode every frame; ffmpeg's error output (e.g. a truncated file) makes the file fail."""
+    proc = subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-xerror", "-i", str(path), "-map", f"0:{stream}:0", "-f", "null", "-"],
+        capture_output=True, text=True, errors="replace")
+    errors = [line for line in proc.stderr.splitlines() if line.strip()]
+    if proc.returncode != 0 or errors:
+        raise Rejected("does not decode cleanly: " + ("; ".join(errors[-3:]) or f"ffmpeg exit {proc.returncode}"))
+
+
+def _check_av(path: Path, kind: str, limits: Limits) -> dict:
+    try:
+        techmd = av_metadata(path)
+    except TechMetadataError as exc:
+        raise Rejected(exc.reason) from exc
+    codec_type = "audio" if kind == "audio" else "video"
+    if not any(s.get("codec_type") == codec_type for s in techmd.get("streams", [])):
+        raise Rejected(f"has no {codec_type} stream")
+    duration = techmd.get("duration") or 0
+    if duration <= 0:
+        raise Rejected("has no measurable duration")
+    if duration > limits.max_duration_seconds:
+        raise Rejected(f"lasts {duration:.0f} s, over the limit of {limits.max_duration_seconds} s")
+    _strict_decode(path, "a" if kind == "audio" else "v")
+    return techmd
+
+
+def _check_caption(path: Path) -> dict:
+    try:
+        text = path.read_text("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Rejected(f"WebVTT file is not UTF-8: {exc}") from exc
+    cues = text.count("-->")
+    if cues == 0:
+        raise Rejected("WebVTT file has no cues")
+    return {"format": "WebVTT", "cues": cues}
+
+
+def check(path: Path, identity: Identity, limits: Limits) -> dict:
+    """Validate ``path``; returns its technical metadata or raises Rejected."""
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise Rejected(f"file is {size:,} bytes, over the limit of {limits.max_file_bytes:,}")
+    if identity.kind == "image":
+        return _check_image(path, size, limits)
+    if identity.kind in ("audio", "video"):
+        return _check_av(path, identity.kind, limits)
+    return _check_caption(path)

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Install everything the archive needs on a fresh Debian machine: Debian packages, the Python virtualenv with the
+# pinned packages, and the generated sample media. Safe to run again: it only does what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(ffmpeg libvips-tools espeak-ng sox fonts-noto-core fonts-noto-cjk fonts-khmeros libmagic1 libraqm0
+              chromium nginx-light wrk)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  echo "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+
+.venv/bin/python media_samples/make_large_image.py

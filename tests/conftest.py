@@ -1,0 +1,62 @@
+"""Fixture chain: settings → archive (real SQLite file and file store in a temp dir) → CLI runner."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.cli import main
+from archive.context import Archive
+from archive.settings import load_settings
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "media_samples"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "var"
+
+
+@pytest.fixture
+def settings(data_dir: Path):
+    return load_settings(environ={}, data_dir=str(data_dir), workers=2)
+
+
+@pytest.fixture
+def archive(settings) -> Archive:
+    archive = Archive(settings)
+    yield archive
+    archive.catalog.dispose()
+
+
+@pytest.fixture
+def heritage(data_dir: Path):
+    """Run the real CLI in-process: heritage("ingest", path) -> click Result."""
+    runner = CliRunner()
+
+    def run(*args: str | Path):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HERITAGE_")}
+        env["HERITAGE_WORKERS"] = "2"
+        return runner.invoke(main, ["--data-dir", str(data_dir), *map(str, args)], env=env, catch_exceptions=False)
+
+    return run
+
+
+def heritage_subprocess(data_dir: Path, *args: str | Path, **kwargs) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HERITAGE_")}
+    return subprocess.Popen([sys.executable, "-m", "archive.cli", "--data-dir", str(data_dir), *map(str, args)],
+                            env=env, **kwargs)
+
+
+@pytest.fixture
+def samples(tmp_path: Path) -> Path:
+    """A private copy of media_samples (with the generated large image), so tests never touch the repo's files."""
+    dest = tmp_path / "media_samples"
+    shutil.copytree(SAMPLES, dest)
+    return dest
