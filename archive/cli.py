@@ -32,13 +32,18 @@ def _finish(summary: Summary) -> None:
     sys.exit(1 if summary.rejected else 0)
 
 
-@click.group(epilog="Settings (environment variables):\n\n" + describe().replace("\n", "\n\n"))
+@click.group(invoke_without_command=True, epilog="Settings (environment variables):\n\n" + describe().replace("\n", "\n\n"))
 @click.option("--data-dir", envvar="HERITAGE_DATA_DIR", default=None, type=click.Path(file_okay=False),
               help="Data directory (default: HERITAGE_DATA_DIR, else ./var).")
 @click.pass_context
 def main(ctx: click.Context, data_dir: str | None) -> None:
-    """Digital heritage archive of the Chăm, Hoa and Khmer communities of Ho Chi Minh City."""
+    """Digital heritage archive of the Chăm, Hoa and Khmer communities of Ho Chi Minh City.
+
+    Without a command, serves the site (as `heritage serve`).
+    """
     ctx.obj = _Context(data_dir)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(serve)
 
 
 @main.command()
@@ -115,6 +120,22 @@ def demo(obj: _Context, samples: Path) -> None:
     summary = Ingest(archive).run([samples], samples / "metadata.csv")
     summary.rejected[:0] = collections.rejected
     _finish(summary)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.pass_obj
+def serve(obj: _Context, host: str, port: int, threads: int) -> None:
+    """Serve the web site, the JSON API and IIIF with the production WSGI server (waitress)."""
+    from waitress import serve as waitress_serve
+
+    from .web import create_app
+
+    archive = obj.archive
+    click.echo(f"serving http://{host}:{port}/ (data: {archive.settings.data_path})")
+    waitress_serve(create_app(archive.settings, archive), host=host, port=port, threads=threads)
 
 
 if __name__ == "__main__":

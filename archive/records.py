@@ -35,7 +35,7 @@ def _schema_problems(data: dict) -> list[Problem]:
         if error.validator == "additionalProperties" and not field:
             extra = sorted(set(data) - set(_validator().schema["properties"]))
             problems.extend(Problem(key, "unknown key") for key in extra)
-        elif error.validator == "propertyNames":
+        elif "propertyNames" in error.schema_path:
             problems.append(Problem(field, f"{error.instance!r} is not a BCP 47 language tag (e.g. vi, en, km, zh-Hant)"))
         elif error.validator == "anyOf" and field == "title":
             problems.append(Problem("title", "needs a Vietnamese (vi) or English (en) value"))

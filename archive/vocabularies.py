@@ -10,6 +10,8 @@ from pathlib import Path
 
 DEFAULT_DIR = Path(__file__).with_name("vocabularies")
 NAMES = ("communities", "festivals", "places", "languages", "scripts", "licences", "roles")
+SINGULAR = {"communities": "community", "festivals": "festival", "places": "place", "languages": "language",
+            "scripts": "script", "licences": "licence", "roles": "role"}
 
 
 class Vocabularies:
@@ -54,7 +56,7 @@ class Vocabularies:
             if value in self._index[name]:
                 return None
             allowed = sorted(self._index[name])
-        return f"unknown {name[:-1] if name != 'licences' else 'licence'} {value!r}; allowed: {', '.join(allowed)}"
+        return f"unknown {SINGULAR[name]} {value!r}; allowed: {', '.join(allowed)}"
 
 
 def canonical_rights_uri(uri: str) -> str:

@@ -1,0 +1,17 @@
+"""The Flask app factory. Views parse the request, call the domain and render; no SQL, ES DSL or Pillow here."""
+from __future__ import annotations
+
+from flask import Flask
+
+from ..context import Archive
+from ..settings import Settings
+from . import api, errors
+
+
+def create_app(settings: Settings, archive: Archive | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config["ARCHIVE"] = archive or Archive(settings)
+    app.json.ensure_ascii = False
+    errors.register(app)
+    app.register_blueprint(api.bp)
+    return app

@@ -1,0 +1,30 @@
+"""One table maps domain errors to HTTP responses; one JSON error shape for the API.
+
+Shape: ``{"error": {"status": 404, "title": "Not Found", "detail": "…", "parameter": "…"?}}``
+"""
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from ..errors import InvalidRecord, NotFound, UnsafePath
+
+STATUS_OF = {NotFound: 404, UnsafePath: 404, InvalidRecord: 400}
+TITLES = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error",
+          503: "Service Unavailable"}
+
+
+def error_response(status: int, detail: str, **extra):
+    body = {"status": status, "title": TITLES.get(status, "Error"), "detail": detail, **extra}
+    response = jsonify(error=body)
+    response.status_code = status
+    return response
+
+
+def register(app: Flask) -> None:
+    for exc_type, status in STATUS_OF.items():
+        app.register_error_handler(exc_type, lambda exc, status=status: error_response(status, str(exc)))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return error_response(exc.code or 500, exc.description or "")
