@@ -73,7 +73,7 @@ def process_file(path: Path, sha: str, store_root: Path, limits: Limits) -> File
     except (Unidentified, Rejected) as exc:
         return FileFailed(path, str(exc))
     except derivatives.DerivativeError as exc:
-        return FileFailed(path, f"does not decode: {exc.reason}")
+        return FileFailed(path, exc.reason)
     except OSError as exc:
         return FileFailed(path, f"cannot be read: {exc.strerror or exc}")
     finally:

@@ -14,6 +14,8 @@ from archive.cli import main
 from archive.context import Archive
 from archive.settings import load_settings
 
+pytest_plugins = ["tests.elasticsearch_node"]
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "media_samples"
 
@@ -60,3 +62,24 @@ def samples(tmp_path: Path) -> Path:
     dest = tmp_path / "media_samples"
     shutil.copytree(SAMPLES, dest)
     return dest
+
+
+@pytest.fixture(scope="session")
+def sample_archive(tmp_path_factory):
+    """The sample media ingested once for the whole session (via `heritage demo`) into a private data dir.
+
+    Tests that use it must not change it; the returned Archive reads the same catalog and store.
+    """
+    root = tmp_path_factory.mktemp("sample-archive")
+    samples = root / "media_samples"
+    shutil.copytree(SAMPLES, samples)
+    data_dir = root / "var"
+    proc = heritage_subprocess(data_dir, "demo", "--samples", samples, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    output, _ = proc.communicate()
+    assert proc.returncode == 0, output
+    archive = Archive(load_settings(environ={}, data_dir=str(data_dir), workers=2))
+    archive.demo_output = output
+    archive.samples = samples
+    yield archive
+    archive.catalog.dispose()

@@ -66,14 +66,14 @@ def batch(tmp_path: Path) -> Path:
 
 
 EXPECTED_REJECTIONS = {
-    "corrupt.jpg": "does not decode",
-    "truncated.jpg": "does not decode",
-    "corrupt.png": "does not decode",
-    "truncated.png": "does not decode",
-    "corrupt.mp4": "",
-    "truncated.mp4": "",
-    "corrupt.wav": "",
-    "truncated.wav": "",
+    "corrupt.jpg": "content is not a recognised media type",
+    "truncated.jpg": "image file is truncated",
+    "corrupt.png": "image does not decode: cannot identify image file",
+    "truncated.png": "image does not decode",
+    "corrupt.mp4": "content is not a recognised media type",
+    "truncated.mp4": "moov atom not found",
+    "corrupt.wav": "content is not a recognised media type",
+    "truncated.wav": "does not decode cleanly",
     "empty.jpg": "empty file (0 bytes)",
     "jpeg-named.mp4": "extension '.mp4' does not match the content (image/jpeg",
     "bomb.png": "decompression bomb",
@@ -121,7 +121,7 @@ def test_bad_files_rejected_good_files_ingested(batch, heritage, archive, monkey
 
 @pytest.mark.parametrize("case,expected", [
     ("missing-column", "missing required column 'community'"),
-    ("latin-1", "not UTF-8 (byte 0xea at offset"),
+    ("windows-1258", "not UTF-8 (byte 0xf9 at offset"),
     ("unknown-column", "unknown column 'colour'"),
 ])
 def test_unusable_csv_is_rejected_and_other_files_still_go_in(tmp_path, heritage, archive, case, expected):
@@ -130,8 +130,8 @@ def test_unusable_csv_is_rejected_and_other_files_still_go_in(tmp_path, heritage
     other = make_jpeg(tmp_path / "other" / "undescribed.jpg", seed=2)
     if case == "missing-column":
         meta = write_csv(d / "m.csv", [{"file": "described.jpg", "title_vi": "ảnh"}], ["file", "title_vi"])
-    elif case == "latin-1":
-        meta = write_csv(d / "m.csv", [row("described.jpg", title_vi="Chùa Bà Thiên Hậu")], encoding="latin-1")
+    elif case == "windows-1258":
+        meta = write_csv(d / "m.csv", [row("described.jpg", title_vi="Chùa Bà")], encoding="cp1258")
     else:
         meta = write_csv(d / "m.csv", [{**row("described.jpg"), "colour": "red"}], COLUMNS + ["colour"])
     result = heritage("ingest", "--quiet", other, "--metadata", meta)

@@ -1,0 +1,72 @@
+"""MP3 for the web player and waveform peaks (BBC audiowaveform JSON v2), from one ffmpeg run.
+
+ffmpeg decodes the source once and writes two outputs: the MP3 file, and low-rate mono 16-bit PCM on its
+standard output, which is reduced to min/max pairs while it streams in (memory stays small for long recordings).
+"""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from array import array
+from pathlib import Path
+from typing import IO
+
+import ffmpeg
+
+from . import DerivativeError, run_ffmpeg, write_summary
+
+PEAKS_SAMPLE_RATE = 8000   # Hz of the PCM the peaks are computed from
+PIXELS_PER_SECOND = 100    # finest resolution of the peaks...
+MAX_POINTS = 2000          # ...coarsened (by whole multiples) so that long recordings stay under this many pairs
+MP3_OPTIONS = {"acodec": "libmp3lame", "q:a": 4, "ar": 44100}  # VBR around 165 kb/s
+
+
+def build(src: Path, out_dir: Path) -> dict:
+    audio = ffmpeg.input(str(src.resolve()))["a:0"]
+    mp3 = audio.output(str(out_dir / "audio.mp3"), **MP3_OPTIONS)
+    pcm = audio.output("pipe:", f="s16le", acodec="pcm_s16le", ac=1, ar=PEAKS_SAMPLE_RATE)
+    peaks = run_ffmpeg(src, ffmpeg.merge_outputs(mp3, pcm), _read_peaks)
+    if peaks.samples == 0:
+        raise DerivativeError(src, "no audio could be decoded")
+    (out_dir / "peaks.json").write_text(json.dumps(peaks.waveform(), separators=(",", ":")), encoding="utf-8")
+    return write_summary(out_dir, "audio", {
+        "duration": round(peaks.samples / PEAKS_SAMPLE_RATE, 3), "format": "audio/mpeg", "path": "audio.mp3",
+        "peaks": "peaks.json"})
+
+
+class _Peaks:
+    """Min/max of each run of ``samples_per_pixel`` samples, as the PCM streams in."""
+
+    def __init__(self, samples_per_pixel: int):
+        self.samples_per_pixel = samples_per_pixel
+        self.mins, self.maxs = array("h"), array("h")
+        self.samples = 0
+
+    def feed(self, pcm: bytes) -> None:
+        samples = array("h", pcm[: len(pcm) // 2 * 2])
+        if sys.byteorder == "big":
+            samples.byteswap()
+        step = self.samples_per_pixel
+        for i in range(0, len(samples), step):
+            run = samples[i:i + step]
+            self.mins.append(min(run))
+            self.maxs.append(max(run))
+        self.samples += len(samples)
+
+    def waveform(self) -> dict:
+        factor = max(1, math.ceil(len(self.mins) / MAX_POINTS))
+        data = []
+        for i in range(0, len(self.mins), factor):
+            data += (min(self.mins[i:i + factor]) >> 8, max(self.maxs[i:i + factor]) >> 8)
+        return {"version": 2, "channels": 1, "sample_rate": PEAKS_SAMPLE_RATE,
+                "samples_per_pixel": self.samples_per_pixel * factor, "bits": 8, "length": len(data) // 2,
+                "data": data}
+
+
+def _read_peaks(stdout: IO[bytes]) -> _Peaks:
+    peaks = _Peaks(PEAKS_SAMPLE_RATE // PIXELS_PER_SECOND)
+    chunk = 2 * peaks.samples_per_pixel * 1000  # whole pixels per read (a buffered read fills it unless at EOF)
+    while data := stdout.read(chunk):
+        peaks.feed(data)
+    return peaks
