@@ -71,8 +71,7 @@ def _save(archive: Archive, batch: list[tuple[str, dict]], summary: Summary) -> 
                 item = service.create_item(s, record)
                 item.fingerprint = None if "id" in record else fp
                 summary.new.append(item.id)
-            elif {"type": item.type, **item.record} != {"type": record.get("type", item.type), **{
-                    k: v for k, v in record.items() if k != "id"}}:
+            elif not service.same_record(item, record):
                 service.apply_record(s, item, record)
                 summary.updated.append(item.id)
             else:

@@ -118,8 +118,7 @@ class Ingest:
                     pending.append(_Pending(job, item_id, new_files, new_captions))
                     continue
                 item = service.get_item(s, item_id)
-                if job.record is not None and {**job.record, "type": job.record.get("type", item.type)} != {
-                        "type": item.type, **item.record}:
+                if job.record is not None and not service.same_record(item, job.record):
                     service.apply_record(s, item, job.record)
                     item.status = "published"
                     summary.updated.append(item.id)

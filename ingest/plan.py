@@ -77,7 +77,8 @@ def build_plan(paths: list[Path], metadata: Path | None, vocab: Vocabularies, co
     plan = Plan()
     missing = [p for p in paths if not p.exists()]
     plan.rejections += [Rejection(str(p), ["no such file or folder"]) for p in missing]
-    media, caption_files, plan.ignored = walk([p for p in paths if p.exists()])
+    media, caption_files, ignored = walk([p for p in paths if p.exists()])
+    plan.ignored = [f for f in ignored if f != metadata]
     claimed: dict[Path, str] = {}
     seen_ids: dict[str, str] = {}
 

@@ -35,8 +35,8 @@ def check_consistent(archive, *, complete: bool, expected_items: int = 0) -> Non
         media = list(s.scalars(select(MediaFile)))
         items = list(s.scalars(select(Item)))
         assert s.scalar(select(func.count()).select_from(MediaFile)) == len({m.sha256 for m in media})
-    for item in items:
-        assert item.media, f"item {item.id} has no media file"
+        for item in items:
+            assert item.media, f"item {item.id} has no media file"
     for m in media:
         path = archive.store.original_path(m.sha256)
         assert path.is_file() and sha256_file(path) == m.sha256, f"{m.original_name} not stored whole"

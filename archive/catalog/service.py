@@ -35,6 +35,12 @@ def apply_record(session: Session, item: Item, record: dict) -> None:
     item.collections = list(session.scalars(select(Collection).where(Collection.id.in_(wanted)))) if wanted else []
 
 
+def same_record(item: Item, record: dict) -> bool:
+    """Whether applying ``record`` would leave the item as it is (the id and an absent type don't count)."""
+    incoming = {k: v for k, v in record.items() if k != "id"}
+    return {"type": item.type, **item.record} == {"type": item.type, **incoming}
+
+
 def create_item(session: Session, record: dict, *, item_id: str | None = None, status: str = "published") -> Item:
     item = Item(id=item_id or record.get("id") or unused_id(session), status=status)
     apply_record(session, item, record)
