@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import ffmpeg
-from PIL import ExifTags, Image, UnidentifiedImageError
+from PIL import ExifTags, Image
 
 _EXIF_DATE = "%Y:%m:%d %H:%M:%S"
 
@@ -27,13 +27,17 @@ def image_metadata(path: Path) -> dict:
     try:
         with Image.open(path) as im:
             meta = {"format": im.format, "width": im.width, "height": im.height, "mode": im.mode}
-            exif = im.getexif()
-            details = exif.get_ifd(ExifTags.IFD.Exif)
-            gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    except (OSError, SyntaxError, ValueError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+            return meta | _exif(im.getexif())
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise TechMetadataError(path, f"cannot read image metadata: {exc}") from exc
+
+
+def _exif(exif: Image.Exif) -> dict:
+    details = exif.get_ifd(ExifTags.IFD.Exif)
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    orientation = exif.get(ExifTags.Base.Orientation)
     found = {
-        "orientation": exif.get(ExifTags.Base.Orientation),
+        "orientation": orientation if orientation in range(1, 9) else None,
         "date_taken": _exif_date(details.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime),
                                  details.get(ExifTags.Base.OffsetTimeOriginal)),
         "camera_make": _text(exif.get(ExifTags.Base.Make)),
@@ -41,7 +45,7 @@ def image_metadata(path: Path) -> dict:
         "gps_latitude": _degrees(gps.get(ExifTags.GPS.GPSLatitude), gps.get(ExifTags.GPS.GPSLatitudeRef), "S"),
         "gps_longitude": _degrees(gps.get(ExifTags.GPS.GPSLongitude), gps.get(ExifTags.GPS.GPSLongitudeRef), "W"),
     }
-    return meta | {k: v for k, v in found.items() if v is not None}
+    return {k: v for k, v in found.items() if v is not None}
 
 
 def _text(value) -> str | None:

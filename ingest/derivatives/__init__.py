@@ -50,7 +50,7 @@ def probe(src: Path) -> dict:
     try:
         return ffmpeg.probe(str(src), v="error")
     except ffmpeg.Error as exc:
-        raise DerivativeError(src, "ffprobe cannot read it: " + _tail(exc.stderr)) from exc
+        raise DerivativeError(src, "ffprobe cannot read it: " + (_tail(exc.stderr) or "no reason given")) from exc
 
 
 def run_ffmpeg(src: Path, spec, read_stdout: Callable[[IO[bytes]], T] | None = None) -> T | None:

@@ -1,14 +1,14 @@
 """MP3 for the web player and waveform peaks (BBC audiowaveform JSON v2), from one ffmpeg run.
 
-ffmpeg decodes the source once and writes two outputs: the MP3 file, and low-rate mono 16-bit PCM on its
+ffmpeg decodes the source once and writes two outputs: the MP3 file, and low-rate mono unsigned 8-bit PCM on its
 standard output, which is reduced to min/max pairs while it streams in (memory stays small for long recordings).
+8-bit PCM is what the 8-bit peaks need (ffmpeg keeps each 16-bit sample's high byte, offset by 128), and bytes are
+the fastest thing for Python to take the min and max of.
 """
 from __future__ import annotations
 
 import json
 import math
-import sys
-from array import array
 from pathlib import Path
 from typing import IO
 
@@ -25,7 +25,8 @@ MP3_OPTIONS = {"acodec": "libmp3lame", "q:a": 4, "ar": 44100}  # VBR around 165 
 def build(src: Path, out_dir: Path) -> dict:
     audio = ffmpeg.input(str(src.resolve()))["a:0"]
     mp3 = audio.output(str(out_dir / "audio.mp3"), **MP3_OPTIONS)
-    pcm = audio.output("pipe:", f="s16le", acodec="pcm_s16le", ac=1, ar=PEAKS_SAMPLE_RATE)
+    # flush_packets=0: write the pipe in 32 KiB blocks, not one small write (and reader wake-up) per packet
+    pcm = audio.output("pipe:", f="u8", acodec="pcm_u8", ac=1, ar=PEAKS_SAMPLE_RATE, flush_packets=0)
     peaks = run_ffmpeg(src, ffmpeg.merge_outputs(mp3, pcm), _read_peaks)
     if peaks.samples == 0:
         raise DerivativeError(src, "no audio could be decoded")
@@ -40,25 +41,22 @@ class _Peaks:
 
     def __init__(self, samples_per_pixel: int):
         self.samples_per_pixel = samples_per_pixel
-        self.mins, self.maxs = array("h"), array("h")
+        self.mins: list[int] = []
+        self.maxs: list[int] = []
         self.samples = 0
 
     def feed(self, pcm: bytes) -> None:
-        samples = array("h", pcm[: len(pcm) // 2 * 2])
-        if sys.byteorder == "big":
-            samples.byteswap()
+        """Take unsigned 8-bit samples, a whole number of pixels' worth unless it is the last of the stream."""
         step = self.samples_per_pixel
-        for i in range(0, len(samples), step):
-            run = samples[i:i + step]
-            self.mins.append(min(run))
-            self.maxs.append(max(run))
-        self.samples += len(samples)
+        self.mins += [min(pcm[i:i + step]) - 128 for i in range(0, len(pcm), step)]
+        self.maxs += [max(pcm[i:i + step]) - 128 for i in range(0, len(pcm), step)]
+        self.samples += len(pcm)
 
     def waveform(self) -> dict:
         factor = max(1, math.ceil(len(self.mins) / MAX_POINTS))
         data = []
         for i in range(0, len(self.mins), factor):
-            data += (min(self.mins[i:i + factor]) >> 8, max(self.maxs[i:i + factor]) >> 8)
+            data += (min(self.mins[i:i + factor]), max(self.maxs[i:i + factor]))
         return {"version": 2, "channels": 1, "sample_rate": PEAKS_SAMPLE_RATE,
                 "samples_per_pixel": self.samples_per_pixel * factor, "bits": 8, "length": len(data) // 2,
                 "data": data}
@@ -66,7 +64,7 @@ class _Peaks:
 
 def _read_peaks(stdout: IO[bytes]) -> _Peaks:
     peaks = _Peaks(PEAKS_SAMPLE_RATE // PIXELS_PER_SECOND)
-    chunk = 2 * peaks.samples_per_pixel * 1000  # whole pixels per read (a buffered read fills it unless at EOF)
+    chunk = peaks.samples_per_pixel * PIXELS_PER_SECOND  # a second per read (a buffered read fills it unless at EOF)
     while data := stdout.read(chunk):
         peaks.feed(data)
     return peaks
