@@ -126,3 +126,22 @@ def test_missing_path_is_named(tmp_path, heritage):
 
 def test_usage_error_exits_2(heritage):
     assert heritage("ingest").exit_code == 2
+
+
+def test_derive_rebuilds_missing_and_all(tmp_path, heritage, archive):
+    import shutil
+
+    make_jpeg(tmp_path / "in" / "a.jpg", size=(1100, 700), seed=4)
+    make_wav(tmp_path / "in" / "b.wav", seconds=1)
+    assert heritage("ingest", "--quiet", tmp_path / "in").exit_code == 0
+    shas = list(archive.store.iter_originals())
+    image_sha = next(s for s in shas if (archive.store.derivative_dir(s) / "image.json").exists())
+    shutil.rmtree(archive.store.derivative_dir(image_sha))
+
+    missing = heritage("derive", "--missing", "--quiet")
+    assert missing.exit_code == 0 and "updated: 1" in missing.output
+    tiles = archive.store.derivative_dir(image_sha) / "tiles"
+    assert sorted(p.name for p in (tiles / "1").iterdir()) == ["0_0.jpg", "0_1.jpg", "1_0.jpg", "1_1.jpg", "2_0.jpg",
+                                                                "2_1.jpg"]
+    everything = heritage("derive", "--quiet")
+    assert everything.exit_code == 0 and "updated: 2" in everything.output
