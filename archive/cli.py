@@ -23,6 +23,7 @@ class _Context:
         except SettingsError as exc:
             raise click.UsageError(str(exc)) from exc
         logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # migration chatter on every command
         return Archive(settings)
 
 
