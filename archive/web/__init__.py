@@ -5,7 +5,7 @@ from flask import Flask
 
 from ..context import Archive
 from ..settings import Settings
-from . import api, errors
+from . import api, errors, iiif
 
 
 def create_app(settings: Settings, archive: Archive | None = None) -> Flask:
@@ -14,4 +14,5 @@ def create_app(settings: Settings, archive: Archive | None = None) -> Flask:
     app.json.ensure_ascii = False
     errors.register(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(iiif.bp)
     return app

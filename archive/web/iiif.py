@@ -1,0 +1,152 @@
+"""IIIF over HTTP: manifests, collections and the Image API 3 service, plus the media files manifests point at.
+
+Ids in every document come from the ``base_url`` setting. Everything answers with CORS open to all origins.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+from flask import Blueprint, Response, current_app, redirect, request, send_file
+from werkzeug.wsgi import wrap_file
+
+from iiif import image_render, image_request
+from iiif.collections import collection_document
+from iiif.image_info import IMAGE_CONTEXT, LIMITS, PROFILE_URI, Pyramid, info_json
+from iiif.image_request import ImageRequestError
+from iiif.manifest import item_manifest
+from iiif.presentation import PRESENTATION_CONTEXT
+from iiif.published import allows_download, public_caption, public_image, public_item, public_media
+from iiif.urls import Urls
+
+from ..errors import NotFound
+from .errors import error_response
+
+bp = Blueprint("iiif", __name__)
+MAX_AGE = 3600
+
+
+def _archive():
+    return current_app.config["ARCHIVE"]
+
+
+def _urls() -> Urls:
+    return Urls(_archive().settings.base_url)
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.errorhandler(ImageRequestError)
+def _bad_image_request(exc: ImageRequestError):
+    return error_response(exc.status, exc.text, parameter=exc.parameter)
+
+
+def _json_ld(document: dict, context: str) -> Response:
+    """JSON, or JSON-LD with the context as profile when the client asks for application/ld+json."""
+    wanted = request.accept_mimetypes.best_match(["application/json", "application/ld+json"])
+    content_type = f'application/ld+json;profile="{context}"' if wanted == "application/ld+json" else "application/json"
+    response = Response(json.dumps(document, ensure_ascii=False), content_type=content_type)
+    response.vary.add("Accept")
+    return response
+
+
+@bp.get("/iiif/3/<item_id>/manifest")
+def manifest(item_id: str):
+    archive = _archive()
+    with archive.catalog.session() as s:
+        document = item_manifest(public_item(s, item_id), archive.vocab, _urls())
+    return _json_ld(document, PRESENTATION_CONTEXT)
+
+
+@bp.get("/iiif/3/collection/<collection_id>")
+def collection(collection_id: str):
+    archive = _archive()
+    with archive.catalog.session() as s:
+        document = collection_document(s, collection_id, archive.vocab, _urls())
+    return _json_ld(document, PRESENTATION_CONTEXT)
+
+
+def _pyramid(sha: str) -> Pyramid:
+    archive = _archive()
+    with archive.catalog.session() as s:
+        summary = public_image(s, sha)
+    return Pyramid.from_summary(archive.store.derivative_dir(sha), summary)
+
+
+@bp.get("/iiif/3/image/<sha>")
+def image_base(sha: str):
+    _pyramid(sha)
+    return redirect(f"{_urls().image_service(sha)}/info.json", code=303)
+
+
+@bp.get("/iiif/3/image/<sha>/info.json")
+def image_info(sha: str):
+    response = _json_ld(info_json(_urls().image_service(sha), _pyramid(sha)), IMAGE_CONTEXT)
+    response.headers["Link"] = f'<{PROFILE_URI}>;rel="profile"'
+    response.cache_control.public, response.cache_control.max_age = True, MAX_AGE
+    return response
+
+
+@bp.get("/iiif/3/image/<sha>/<region>/<size>/<rotation>/<quality_format>")
+def image(sha: str, region: str, size: str, rotation: str, quality_format: str):
+    req = image_request.parse(region, size, rotation, quality_format)
+    pyramid = _pyramid(sha)
+    resolved = image_request.resolve(req, pyramid.width, pyramid.height, LIMITS)
+    stored = image_render.stored_file(pyramid, req, resolved)
+    if stored is not None:
+        response = _stored_image(stored, req.mime)
+    else:
+        response = Response(image_render.render(pyramid, req, resolved), mimetype=req.mime)
+        response.cache_control.public, response.cache_control.max_age = True, MAX_AGE
+    canonical = image_request.canonical(req, resolved, pyramid.width, pyramid.height, LIMITS)
+    response.headers["Link"] = (f'<{_urls().image_service(sha)}/{canonical}>;rel="canonical", '
+                                f'<{PROFILE_URI}>;rel="profile"')
+    return response
+
+
+def _stored_image(path, mime: str) -> Response:
+    """A stored tile or thumbnail, whole (leaner than send_file, which the many tile requests would pay for)."""
+    fh = open(path, "rb")
+    stat = os.fstat(fh.fileno())
+    response = Response(wrap_file(request.environ, fh), mimetype=mime, direct_passthrough=True)
+    response.content_length = stat.st_size
+    response.set_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}")
+    response.cache_control.public, response.cache_control.max_age = True, MAX_AGE
+    return response.make_conditional(request)
+
+
+@bp.get("/media/<sha>/original")
+def original(sha: str):
+    archive = _archive()
+    with archive.catalog.session() as s:
+        media = public_media(s, sha)
+        if not allows_download(media.item, archive.vocab):
+            raise NotFound(f"the original of {sha} is not offered for download")
+        mime, name = media.mime, media.original_name
+    return send_file(archive.store.original_path(sha), mimetype=mime, as_attachment=True, download_name=name,
+                     conditional=True, max_age=MAX_AGE)
+
+
+@bp.get("/media/<sha>/captions/<language>.vtt")
+def captions(sha: str, language: str):
+    archive = _archive()
+    with archive.catalog.session() as s:
+        caption_sha = public_caption(s, sha, language).sha256
+    return send_file(archive.store.original_path(caption_sha), mimetype="text/vtt; charset=utf-8",
+                     conditional=True, max_age=MAX_AGE)
+
+
+@bp.get("/media/<sha>/<name>")
+def derivative(sha: str, name: str):
+    """A web derivative named in the file's summary (audio.mp3, video.mp4, poster.jpg, peaks.json), with ranges."""
+    archive = _archive()
+    with archive.catalog.session() as s:
+        media = public_media(s, sha)
+        offered = {media.derivatives.get(key) for key in ("path", "poster", "peaks")} if media.derivatives else set()
+    if name not in offered - {None}:
+        raise NotFound(f"no file {name!r} for {sha}")
+    return send_file(archive.store.derivative_dir(sha) / name, conditional=True, max_age=MAX_AGE)

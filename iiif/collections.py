@@ -1,0 +1,75 @@
+"""IIIF collections: one per archive collection, one per community (id = community term id), and ``top``.
+
+An archive collection's id wins over a community's if the two ever coincide. Only public items are listed.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive.catalog.models import Collection, Item
+from archive.errors import NotFound
+from archive.vocabularies import Vocabularies
+
+from . import labels
+from .manifest import SITE_LANGUAGES, provider, thumbnail
+from .presentation import CollectionSpec, Link, Reference, build_collection
+from .published import in_collection, presented_media, public_items
+from .urls import Urls
+
+TOP = "top"
+TOP_LABEL = {"vi": ["Tất cả bộ sưu tập"], "en": ["All collections"]}
+COMMUNITY_SUMMARY = {"vi": "Tư liệu của cộng đồng {vi}", "en": "Items of the {en} community"}
+
+
+def collection_document(session: Session, collection_id: str, vocab: Vocabularies, urls: Urls) -> dict:
+    if collection_id == TOP:
+        return build_collection(_top(session, vocab, urls))
+    collection = session.get(Collection, collection_id)
+    if collection is not None:
+        return build_collection(_archive_collection(session, collection, urls))
+    if vocab.get("communities", collection_id):
+        return build_collection(_community(session, collection_id, vocab, urls))
+    raise NotFound(f"no collection {collection_id!r}")
+
+
+def _manifest_ref(item: Item, urls: Urls) -> Reference:
+    first = presented_media(item)[0]
+    return Reference(urls.manifest(item.id), "Manifest", labels.lang_map(item.record.get("title")),
+                     thumbnail(first, urls))
+
+
+def _collection_ref(collection: Collection, urls: Urls) -> Reference:
+    return Reference(urls.collection(collection.id), "Collection", labels.lang_map(collection.title))
+
+
+def _community_ref(term_id: str, vocab: Vocabularies, urls: Urls) -> Reference:
+    return Reference(urls.collection(term_id), "Collection", labels.term(vocab, "communities", term_id))
+
+
+def _archive_collection(session: Session, collection: Collection, urls: Urls) -> CollectionSpec:
+    title = labels.lang_map(collection.title)
+    return CollectionSpec(
+        urls.collection(collection.id), title,
+        [_manifest_ref(item, urls) for item in public_items(session, in_collection(collection.id))],
+        summary=labels.lang_map(collection.description) or None, provider=[provider(urls)],
+        homepage=[Link(urls.page(lang, "collections", collection.id), "Text", title, "text/html", [lang])
+                  for lang in SITE_LANGUAGES])
+
+
+def _community(session: Session, term_id: str, vocab: Vocabularies, urls: Urls) -> CollectionSpec:
+    label = labels.term(vocab, "communities", term_id)
+    names = vocab.get("communities", term_id)["label"]
+    curated = session.scalars(select(Collection).where(Collection.community == term_id).order_by(Collection.id))
+    return CollectionSpec(
+        urls.collection(term_id), label,
+        [_collection_ref(c, urls) for c in curated]
+        + [_manifest_ref(item, urls) for item in public_items(session, Item.community == term_id)],
+        summary={tag: [text.format(**names)] for tag, text in COMMUNITY_SUMMARY.items()},
+        provider=[provider(urls)])
+
+
+def _top(session: Session, vocab: Vocabularies, urls: Urls) -> CollectionSpec:
+    communities = [_community_ref(t["id"], vocab, urls) for t in vocab.terms("communities")]
+    curated = [_collection_ref(c, urls) for c in session.scalars(select(Collection).order_by(Collection.id))]
+    return CollectionSpec(urls.collection(TOP), TOP_LABEL, communities + curated, provider=[provider(urls)])

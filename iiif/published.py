@@ -1,0 +1,80 @@
+"""What IIIF publishes: the items, media files and collections entries that archive.access lets anyone see.
+
+Anything else answers NotFound, so a hidden item cannot be told apart from a missing one.
+"""
+from __future__ import annotations
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload, load_only, selectinload
+
+from archive.access import public_filter, visible_to_public
+from archive.catalog.models import Item, MediaFile, item_collections
+from archive.errors import NotFound
+from archive.filestore import check_sha
+from archive.vocabularies import Vocabularies
+
+PRESENTED_KINDS = ("image", "audio", "video")
+
+
+def presented_media(item: Item) -> list[MediaFile]:
+    """The item's media files that become canvases: those with their web derivatives in place."""
+    return [m for m in item.media if m.kind in PRESENTED_KINDS and m.derivatives]
+
+
+def public_item(session: Session, item_id: str) -> Item:
+    item = session.get(Item, item_id)
+    if item is None or not visible_to_public(item):
+        raise NotFound(f"no item {item_id!r}")
+    if not presented_media(item):
+        raise NotFound(f"item {item_id!r} has no media to present")
+    return item
+
+
+def public_media(session: Session, sha: str) -> MediaFile:
+    """A stored file (media or caption) of a public item, by checksum; UnsafePath for a malformed checksum."""
+    check_sha(sha)
+    media = session.scalar(select(MediaFile).where(MediaFile.sha256 == sha).options(joinedload(MediaFile.item)))
+    if media is None or not visible_to_public(media.item):
+        raise NotFound(f"no file {sha}")
+    return media
+
+
+# Every tile request asks this: one prepared query, loading only what the access decision reads (any other
+# attribute visible_to_public may come to need is loaded on first use).
+_IMAGE = (select(Item, MediaFile.derivatives).join(MediaFile.item)
+          .where(MediaFile.sha256 == bindparam("sha"), MediaFile.kind == "image")
+          .options(load_only(Item.status, Item.access)))
+
+
+def public_image(session: Session, sha: str) -> dict:
+    """The pyramid summary (image.json) of a public image, by checksum."""
+    check_sha(sha)
+    row = session.execute(_IMAGE, {"sha": sha}).first()
+    if row is None or not visible_to_public(row[0]) or not row[1]:
+        raise NotFound(f"no image {sha}")
+    return row[1]
+
+
+def public_caption(session: Session, sha: str, language: str) -> MediaFile:
+    for caption in public_media(session, sha).captions:
+        if caption.language == language:
+            return caption
+    raise NotFound(f"no {language!r} captions for {sha}")
+
+
+def allows_download(item: Item, vocab: Vocabularies) -> bool:
+    """Whether the item's licence lets anyone download its originals."""
+    licence = vocab.licence(item.record["rights"]) if item.record.get("rights") else None
+    return bool(licence and licence.get("allows_download"))
+
+
+def public_items(session: Session, *conditions) -> list[Item]:
+    """Public items with media to present, matching ``conditions``, oldest first."""
+    query = (select(Item).where(public_filter(), *conditions).options(selectinload(Item.files))
+             .order_by(Item.date_start.is_(None), Item.date_start, Item.id))
+    return [item for item in session.scalars(query) if presented_media(item)]
+
+
+def in_collection(collection_id: str):
+    """A condition for public_items: the item belongs to the collection."""
+    return Item.id.in_(select(item_collections.c.item_id).where(item_collections.c.collection_id == collection_id))
