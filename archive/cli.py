@@ -124,6 +124,51 @@ def demo(obj: _Context, samples: Path) -> None:
 
 
 @main.command()
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.pass_obj
+def reindex(obj: _Context, quiet: bool) -> None:
+    """Rebuild the search index (of HERITAGE_SEARCH_BACKEND) from the catalog."""
+    from search.errors import SearchUnavailable
+    from search.indexing import reindex as run_reindex
+
+    archive = obj.archive
+    try:
+        count = run_reindex(archive, progress=not quiet)
+    except SearchUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"reindex: {count} items indexed ({archive.settings.search_backend})")
+
+
+@main.command("search")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--all", "everything", is_flag=True, help="Include items the public cannot see.")
+@click.pass_obj
+def search_cmd(obj: _Context, words: tuple[str, ...], lang: str, limit: int, everything: bool) -> None:
+    """Search the archive and print the top hits (the query language of /api/search)."""
+    from search.errors import BadQuery, SearchUnavailable
+    from search.request import SearchRequest
+
+    try:
+        request = SearchRequest(q=" ".join(words), per_page=limit, lang=lang, public_only=not everything,
+                                with_facets=False)
+        result = obj.archive.search.search(request)
+    except BadQuery as exc:
+        raise click.UsageError(str(exc)) from exc
+    except SearchUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    if result.corrected:
+        click.echo(f"nothing found for {request.q!r}; showing results for {result.did_you_mean!r}")
+    click.echo(f"{result.total} results")
+    for rank, hit in enumerate(result.hits, 1):
+        titles = hit.display["title"]
+        title = titles.get(lang) or titles.get("en" if lang == "vi" else "vi") or next(iter(titles.values()), "")
+        about = ", ".join(v for v in (hit.display["type"], hit.display.get("community"), hit.display.get("date")) if v)
+        click.echo(f"{rank:>3}. {hit.id}  {title}  [{about}]")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)

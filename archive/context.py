@@ -33,6 +33,12 @@ class Archive:
     def vocab(self) -> Vocabularies:
         return Vocabularies()
 
+    @cached_property
+    def search(self):
+        """The configured search backend (search.backend.SearchBackend); connects on first use."""
+        from search.service import open_backend
+        return open_backend(self.settings, self.vocab)
+
     @contextmanager
     def write_lock(self) -> Iterator[None]:
         """Serialise the commands that write to the store (ingest, derive), across processes."""

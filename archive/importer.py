@@ -7,6 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from search.indexing import index_items
+
 from .catalog import service
 from .catalog.models import Item
 from .context import Archive
@@ -57,6 +59,7 @@ def fingerprint(record: dict) -> str:
 
 
 def _save(archive: Archive, batch: list[tuple[str, dict]], summary: Summary) -> None:
+    new, updated = len(summary.new), len(summary.updated)
     with archive.catalog.session() as s:
         for source, record in batch:
             if "id" in record:
@@ -76,6 +79,7 @@ def _save(archive: Archive, batch: list[tuple[str, dict]], summary: Summary) -> 
                 summary.updated.append(item.id)
             else:
                 summary.unchanged.append(source)
+    index_items(archive, summary.new[new:] + summary.updated[updated:])
 
 
 def import_collections(archive: Archive, path: Path) -> Summary:

@@ -18,6 +18,7 @@ from archive.catalog.models import IngestRun, Item
 from archive.context import Archive
 from archive.filestore import sha256_file
 from archive.report import Rejection, Summary
+from search.indexing import index_items
 
 from .plan import Job, build_plan
 from .validate import Limits
@@ -88,6 +89,7 @@ class Ingest:
         """Sort jobs into unchanged, metadata updates, rejections and work for the workers."""
         pending = []
         first_seen: dict[str, str] = {}
+        updated = len(summary.updated)
         with self.archive.catalog.session() as s:
             known = service.media_by_sha(s, shas.values())
             for job in jobs:
@@ -124,6 +126,7 @@ class Ingest:
                     summary.updated.append(item.id)
                 else:
                     summary.unchanged.append(job.source)
+        index_items(self.archive, summary.updated[updated:])
         return pending
 
     def _process(self, jobs: list[Job], summary: Summary) -> None:
@@ -186,6 +189,7 @@ class Ingest:
                                         original_name=vtt.name, techmd=r.techmd, derivatives=None, position=0,
                                         parent=by_sha[media_sha], language=lang)
             summary.files_stored += sum(isinstance(r, FileDone) for r in p.results.values())
+        index_items(self.archive, [item.id])
 
     def _discard_if_unreferenced(self, sha: str) -> None:
         with self.archive.catalog.session() as s:

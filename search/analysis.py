@@ -20,6 +20,7 @@ import threading
 import unicodedata
 from functools import lru_cache
 from itertools import pairwise
+from typing import Iterator
 
 import khmercut
 import opencc
@@ -54,12 +55,24 @@ def normalise(text: str) -> str:
 
 def fold(text: str) -> str:
     """Normalise and remove Latin diacritics (all Vietnamese tone and vowel marks), with đ→d."""
-    decomposed = unicodedata.normalize("NFD", normalise(text).replace("đ", "d"))
+    return _fold_normalised(normalise(text))
+
+
+@lru_cache(maxsize=262144)
+def _fold_normalised(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d"))
     return unicodedata.normalize("NFC", _LATIN_MARKS.sub("", decomposed))
 
 
 def _fits(token: str) -> bool:
-    return len(token.encode("utf-16-le")) <= 2 * MAX_TOKEN_UTF16
+    return len(token) <= MAX_TOKEN_UTF16 // 2 or len(token.encode("utf-16-le")) <= 2 * MAX_TOKEN_UTF16
+
+
+def script_runs(normalised: str) -> Iterator[tuple[str, int, int]]:
+    """``(kind, start, end)`` of each run in already-normalised text; kind is han, khmer, cham or word."""
+    for match in _SCRIPT_RUNS.finditer(normalised):
+        kind = match.lastgroup
+        yield "khmer" if kind == "khmer_digits" else kind, match.start(), match.end()
 
 
 def _runs(text: str) -> dict[str, list[str]]:
@@ -82,16 +95,17 @@ def _han(runs: list[str]) -> list[str]:
     return [char for run in runs for char in _simplified(run)]
 
 
+@lru_cache(maxsize=65536)
+def khmer_words(run: str) -> tuple[str, ...]:
+    """One Khmer run cut into words (a digit run stays whole); cached, as segmenting is the slow part of indexing."""
+    if run[0].isdigit():
+        return (run,)
+    with _KHMER_LOCK:
+        return tuple(khmercut.tokenize(run))
+
+
 def _khmer(runs: list[str]) -> list[str]:
-    tokens = []
-    for run in runs:
-        if run[0].isdigit():
-            tokens.append(run)
-            continue
-        with _KHMER_LOCK:
-            words = khmercut.tokenize(run)
-        tokens.extend(words)
-    return [token for token in tokens if _fits(token)]
+    return [token for run in runs for token in khmer_words(run) if _fits(token)]
 
 
 def _cham(runs: list[str]) -> list[str]:
@@ -102,11 +116,17 @@ def _cham(runs: list[str]) -> list[str]:
     return tokens
 
 
-def _stem(words: list[str]) -> list[str]:
+@lru_cache(maxsize=262144)
+def stem(word: str) -> str:
+    """English Snowball stem of one folded word; cached, as the stemmer is pure Python."""
     stemmer = getattr(_STEMMERS, "english", None)
     if stemmer is None:
         stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
-    return stemmer.stemWords(words)
+    return stemmer.stemWord(word)
+
+
+def _stem(words: list[str]) -> list[str]:
+    return [stem(word) for word in words]
 
 
 def _words(runs: list[str]) -> list[str]:
@@ -120,7 +140,7 @@ def tokens_exact(text: str) -> list[str]:
 
 def tokens_folded(text: str) -> list[str]:
     """The exact words without diacritics: ``Mả Tổ`` → ``["ma", "to"]``."""
-    return [fold(word) for word in tokens_exact(text)]
+    return [_fold_normalised(word) for word in tokens_exact(text)]
 
 
 def tokens_stem(text: str) -> list[str]:
@@ -151,7 +171,7 @@ def analyze(text: str, lang: str | None = None) -> dict[str, list[str]]:
     """Every stream of ``text`` (keys: ``STREAMS``); ``stem`` is filled only when ``lang`` is an English BCP 47 tag."""
     runs = _runs(text)
     exact = _words(runs["word"])
-    folded = [fold(word) for word in exact]
+    folded = [_fold_normalised(word) for word in exact]
     return {
         "exact": exact,
         "folded": folded,

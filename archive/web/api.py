@@ -1,7 +1,10 @@
-"""The JSON API: /api/items/{id}."""
+"""The JSON API: /api/items/{id}, /api/search."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, request
+
+from search.request import request_from_params
+from search.service import search_json
 
 from ..access import visible_to_public
 from ..catalog import service
@@ -18,3 +21,9 @@ def item(item_id: str):
         if not visible_to_public(found):
             raise NotFound(f"no item {item_id!r}")
         return jsonify(service.item_record(found))
+
+
+@bp.get("/search")
+def search():
+    archive = current_app.config["ARCHIVE"]
+    return jsonify(search_json(archive, request_from_params(request.args.to_dict(flat=False))))

@@ -7,9 +7,11 @@ from __future__ import annotations
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
+from search.errors import BadQuery, SearchUnavailable
+
 from ..errors import InvalidRecord, NotFound, UnsafePath
 
-STATUS_OF = {NotFound: 404, UnsafePath: 404, InvalidRecord: 400}
+STATUS_OF = {NotFound: 404, UnsafePath: 404, InvalidRecord: 400, BadQuery: 400, SearchUnavailable: 503}
 TITLES = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error",
           503: "Service Unavailable"}
 
@@ -23,7 +25,8 @@ def error_response(status: int, detail: str, **extra):
 
 def register(app: Flask) -> None:
     for exc_type, status in STATUS_OF.items():
-        app.register_error_handler(exc_type, lambda exc, status=status: error_response(status, str(exc)))
+        app.register_error_handler(exc_type, lambda exc, status=status: error_response(status, str(exc), **(
+            {"parameter": exc.parameter} if isinstance(exc, BadQuery) else {})))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -1,0 +1,185 @@
+"""Store first, then index: import and ingest index what they commit, `heritage reindex` rebuilds, `heritage
+search` prints hits, and a search outage never loses a catalog commit."""
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import os
+import socket
+from pathlib import Path
+
+import numpy as np
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from archive.catalog.models import Item
+from archive.cli import main
+from archive.context import Archive
+from archive.settings import load_settings
+from archive.vocabularies import Vocabularies
+from search import whoosh_backend
+from search.documents import Source, build_document
+from search.elasticsearch_backend import ElasticsearchBackend
+from search.indexing import index_items
+from search.request import SearchRequest
+from search.whoosh_backend import WhooshBackend
+from tests.media import make_jpeg
+
+RECORDS = [
+    {"id": "ix-lantern", "title": {"vi": "Đèn lồng Nguyên Tiêu", "en": "Lantern Festival lanterns"},
+     "community": "hoa", "date": "2020-02"},
+    {"id": "ix-boat", "title": {"vi": "Đua ghe ngo", "en": "Ngo boat race"}, "community": "khmer", "date": "2011"},
+    {"id": "ix-staff", "title": {"vi": "Nghi lễ kín", "en": "Confidential rite"}, "community": "cham",
+     "access": "staff"},
+]
+
+
+def write_csv(path: Path, rows: list[dict]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+    return path
+
+
+def ids(archive: Archive, q: str, **options) -> list[str]:
+    return [h.id for h in archive.search.search(SearchRequest(q=q, **options)).hits]
+
+
+def test_import_indexes_what_it_commits_and_updates_replace(tmp_path, heritage, archive):
+    assert heritage("import-records", write_jsonl(tmp_path / "r.jsonl", RECORDS)).exit_code == 0
+    assert ids(archive, "lantern") == ["ix-lantern"]
+    assert ids(archive, "confidential") == [] and ids(archive, "confidential", public_only=False) == ["ix-staff"]
+    renamed = [{**RECORDS[0], "title": {"vi": "Lồng đèn Trung Thu", "en": "Mid-Autumn lanterns"}}]
+    assert heritage("import-records", write_jsonl(tmp_path / "r2.jsonl", renamed)).exit_code == 0
+    assert ids(archive, "nguyên tiêu") == []
+    assert ids(archive, "trung thu") == ["ix-lantern"]
+    assert archive.search.count(SearchRequest(public_only=False)) == 3
+
+
+def test_ingest_indexes_new_items_and_metadata_updates(tmp_path, heritage, archive):
+    d = tmp_path / "in"
+    make_jpeg(d / "lion.jpg", seed=3)
+    row = {"file": "lion.jpg", "title_vi": "Múa lân", "title_en": "Lion dance", "title_zh-Hans": "舞狮",
+           "community": "hoa"}
+    assert heritage("ingest", "--quiet", d, "--metadata", write_csv(d / "m.csv", [row])).exit_code == 0
+    found = archive.search.search(SearchRequest(q="舞獅"))
+    assert found.total == 1 and found.hits[0].display["media"]["kind"] == "image"
+    row["title_en"] = "Unicorn dance"
+    assert heritage("ingest", "--quiet", d, "--metadata", write_csv(d / "m.csv", [row])).exit_code == 0
+    assert ids(archive, "unicorn") == [found.hits[0].id] and ids(archive, "lion") == []
+
+
+def test_reindex_rebuilds_from_the_catalog(tmp_path, heritage, archive):
+    assert heritage("import-records", write_jsonl(tmp_path / "r.jsonl", RECORDS)).exit_code == 0
+    index_dir = archive.search.path
+    archive.search.close()
+    for f in index_dir.iterdir():
+        f.unlink()
+    index_dir.rmdir()
+    fresh = Archive(archive.settings)
+    assert fresh.search.count(SearchRequest(public_only=False)) == 0
+    result = heritage("reindex")
+    assert result.exit_code == 0 and "reindex: 3 items indexed (whoosh)" in result.output
+    assert "3/3" in result.output  # the progress bar
+    assert ids(fresh, "boat") == ["ix-boat"]
+    fresh.search.close()
+
+
+def test_cli_search_prints_the_top_hits(tmp_path, heritage):
+    assert heritage("import-records", write_jsonl(tmp_path / "r.jsonl", RECORDS)).exit_code == 0
+    result = heritage("search", "ghe ngo")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == ["1 results", "  1. ix-boat  Đua ghe ngo  [document, khmer, 2011]"]
+    assert "Ngo boat race" in heritage("search", "--lang", "en", "boat").output
+    assert "ix-staff" not in heritage("search", "confidential").output
+    assert "ix-staff" in heritage("search", "--all", "confidential").output
+    corrected = heritage("search", "lantren")
+    assert "showing results for 'lantern'" in corrected.output and "ix-lantern" in corrected.output
+    bad = heritage("search", "date:never")
+    assert bad.exit_code == 2 and "'never' is not an EDTF date" in bad.output
+
+
+def test_a_locked_index_never_loses_the_catalog_commit(tmp_path, heritage, archive, monkeypatch, caplog):
+    monkeypatch.setattr(whoosh_backend, "WRITE_TIMEOUT", 0.2)
+    holder = archive.search._index().writer()  # another writer holds the lock (the injected fault)
+    try:
+        with caplog.at_level(logging.ERROR):
+            result = heritage("import-records", write_jsonl(tmp_path / "r.jsonl", RECORDS))
+    finally:
+        holder.cancel()
+    assert result.exit_code == 0
+    assert "3 item(s) are saved in the catalog but not in the search index" in caplog.text
+    assert "heritage reindex" in caplog.text
+    with archive.catalog.session() as s:
+        assert s.scalar(select(func.count()).select_from(Item)) == 3
+    assert heritage("reindex", "--quiet").exit_code == 0
+    assert ids(archive, "boat") == ["ix-boat"]
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_elasticsearch_outage_is_repaired_by_reindex(tmp_path, elasticsearch_node):
+    data_dir = tmp_path / "var"
+
+    def run(url: str, *args):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HERITAGE_")}
+        env.update(HERITAGE_SEARCH_BACKEND="elasticsearch", HERITAGE_ELASTICSEARCH_URL=url)
+        return CliRunner().invoke(main, ["--data-dir", str(data_dir), *map(str, args)], env=env,
+                                  catch_exceptions=False)
+
+    down = f"http://127.0.0.1:{_closed_port()}"
+    assert run(down, "import-records", write_jsonl(tmp_path / "r.jsonl", RECORDS)).exit_code == 0
+    failed = run(down, "reindex", "--quiet")
+    assert failed.exit_code == 1 and f"Elasticsearch at {down} could not" in failed.output
+    archive = Archive(load_settings(environ={"HERITAGE_SEARCH_BACKEND": "elasticsearch",
+                                             "HERITAGE_ELASTICSEARCH_URL": elasticsearch_node.url},
+                                    data_dir=str(data_dir)))
+    try:
+        assert run(elasticsearch_node.url, "reindex", "--quiet").exit_code == 0
+        assert isinstance(archive.search, ElasticsearchBackend)
+        assert ids(archive, "ghe ngo") == ["ix-boat"]
+        assert index_items(archive, ["ix-boat", "no-longer-in-catalog"])
+    finally:
+        archive.search.drop()
+        archive.search.close()
+        archive.catalog.dispose()
+
+
+def test_whoosh_posting_blocks_decode_like_whoosh_iterates(tmp_path):
+    backend = WhooshBackend(tmp_path / "ix", Vocabularies())
+    docs = [build_document(Source(id=f"d{n:04d}", type="image", status="published", access="public",
+                                  public=True, record={"title": {"vi": f"mục {n} {'chẵn' if n % 2 else 'lẻ'}"},
+                                                       "community": "hoa"}), backend.vocab) for n in range(700)]
+    backend.rebuild(docs)
+    backend.delete([f"d{n:04d}" for n in range(0, 700, 7)])
+    backend.index(docs[:3])  # a second segment
+    with backend._lock:
+        view = backend._current_view()
+        for part in view.parts:
+            for token in ("chan", "le", "muc", "5"):
+                if ("all_folded", token) not in part.reader:  # "5" is not in the small second segment
+                    assert whoosh_backend._decode(part.reader, "all_folded", token).size == 0
+                    continue
+                matcher = part.reader.postings("all_folded", token)
+                matcher = getattr(matcher, "child", matcher)  # with deleted documents, as the view masks them
+                matcher.reset()
+                expected = []
+                while matcher.is_active():
+                    expected.append(matcher.id())
+                    matcher.next()
+                decoded = whoosh_backend._decode(part.reader, "all_folded", token)
+                assert decoded.tolist() == expected and np.all(np.diff(decoded) > 0)
+    kept = {n for n in range(700) if n % 7} | {0, 1, 2}
+    assert backend.count(SearchRequest(q="lẻ")) == sum(1 for n in kept if n % 2 == 0)
+    assert backend.count(SearchRequest(q="mục")) == len(kept)
