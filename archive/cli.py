@@ -110,14 +110,17 @@ def fixity(obj: _Context, quiet: bool) -> None:
               help="Folder with metadata.csv, collections.json and the sample media.")
 @click.pass_obj
 def demo(obj: _Context, samples: Path) -> None:
-    """Load the sample collections and ingest the sample media."""
+    """Load the sample collections and exhibits and ingest the sample media."""
     from ingest.pipeline import Ingest
 
+    from .exhibits import install_samples
     from .importer import import_collections
 
     archive = obj.archive
     collections = import_collections(archive, samples / "collections.json")
     click.echo(f"collections: {len(collections.new)} loaded")
+    exhibits = install_samples(samples / "exhibits", archive.settings.data_path / "exhibits")
+    click.echo(f"exhibits: {len(exhibits)} files copied")
     summary = Ingest(archive).run([samples], samples / "metadata.csv")
     summary.rejected[:0] = collections.rejected
     _finish(summary)

@@ -10,6 +10,7 @@ missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+command -v npm >/dev/null || missing+=(nodejs npm)  # any Node.js 18+ will do (Debian's or NodeSource's)
 if ((${#missing[@]})); then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
   echo "installing Debian packages: ${missing[*]}"
@@ -22,3 +23,5 @@ fi
 
 .venv/bin/python media_samples/make_large_image.py
 scripts/fetch_elasticsearch.sh
+scripts/site_assets.sh              # OpenSeadragon, axe-core and the Cham/Khmer/Han web fonts from npm
+scripts/translations.sh compile >/dev/null

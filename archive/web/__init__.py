@@ -5,7 +5,7 @@ from flask import Flask
 
 from ..context import Archive
 from ..settings import Settings
-from . import api, errors, iiif
+from . import api, errors, iiif, site
 
 
 def create_app(settings: Settings, archive: Archive | None = None) -> Flask:
@@ -15,4 +15,5 @@ def create_app(settings: Settings, archive: Archive | None = None) -> Flask:
     errors.register(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(iiif.bp)
+    site.init_app(app)
     return app

@@ -1,0 +1,249 @@
+"""The public site's pages, under /vi/… and /en/…; / picks the language from Accept-Language.
+
+Views parse the request, call archive.browse, archive.exhibits and the search service, and render templates.
+"""
+from __future__ import annotations
+
+import nh3
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import NotFound as HTTPNotFound
+
+from search.errors import BadQuery, SearchUnavailable
+from search.labels import TYPES
+from search.request import request_from_params
+from search.service import facet_labels
+
+from .. import browse, citation
+from ..errors import NotFound, UnsafePath
+from . import seo
+from .present import absolute, pick, type_name
+
+LANGS = ("vi", "en")
+TERM_PAGES = {"community": "communities", "festival": "festivals", "place": "places"}
+NOT_PAGES = ("api", "iiif", "media", "assets", "static")  # their errors stay JSON (archive/web/errors.py)
+
+bp = Blueprint("pages", __name__, url_prefix="/<any(vi,en):lang>")
+root = Blueprint("root", __name__)
+
+
+@bp.url_value_preprocessor
+def _pull_lang(_endpoint, values) -> None:
+    g.lang = values.pop("lang")
+
+
+@bp.url_defaults
+def _add_lang(_endpoint, values) -> None:
+    if "lang" not in values and g.get("lang"):
+        values["lang"] = g.lang
+
+
+def _archive():
+    return current_app.config["ARCHIVE"]
+
+
+def _exhibits():
+    return current_app.extensions["exhibits"]
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise BadRequest(_("The page number must be a whole number from 1."))
+    return int(raw)
+
+
+def marked(snippet: str) -> Markup:
+    """A search snippet: escaped text whose only markup is <mark> (cleaned again here, as defence in depth)."""
+    return Markup(nh3.clean(snippet, tags={"mark"}, attributes={}))
+
+
+@bp.get("/")
+def home():
+    archive = _archive()
+    exhibits = _exhibits().all()
+    featured = [e for e in exhibits if e.featured] or exhibits
+    covers = [t.cover.target for e in featured if (t := e.text(g.lang)).cover]
+    with archive.catalog.session() as s:
+        recent = browse.recent(s)
+        communities = browse.counts(s, "community")
+        festivals = browse.counts(s, "festival")
+        cover_cards = browse.resolve_references(s, covers)
+    return render_template("home.html", featured=featured[:3], covers=cover_cards, recent=recent,
+                           community_counts=communities, festival_counts=festivals,
+                           communities=archive.vocab.terms("communities"), festivals=archive.vocab.terms("festivals"))
+
+
+@bp.get("/search")
+def search():
+    archive = _archive()
+    params = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "lang"}
+    params["lang"] = [g.lang]
+    try:
+        search_request = request_from_params(params)
+        result = archive.search.search(search_request)
+    except BadQuery as exc:
+        return render_template("search.html", error=exc, result=None, cards={}), 400
+    except SearchUnavailable:
+        return render_template("search.html", error=None, unavailable=True, result=None, cards={}), 503
+    with archive.catalog.session() as s:
+        cards = browse.cards_by_ids(s, [hit.id for hit in result.hits])
+    return render_template("search.html", error=None, result=result, cards=cards, labels=facet_labels(archive),
+                           marked=marked, request_=search_request)
+
+
+@bp.get("/browse")
+def browse_all():
+    archive = _archive()
+    with archive.catalog.session() as s:
+        counts = {facet: browse.counts(s, facet) for facet in ("community", "festival", "place", "type")}
+        collections = browse.collections(s)
+    return render_template("browse.html", counts=counts, collections=collections, vocab=archive.vocab,
+                           types=list(TYPES))
+
+
+def _term_page(facet: str, term_id: str):
+    archive = _archive()
+    found = archive.vocab.get(TERM_PAGES[facet], term_id)
+    if found is None:
+        raise NotFound(f"no {facet} {term_id!r}")
+    number = _page_number()
+    with archive.catalog.session() as s:
+        page = browse.with_term(s, facet, term_id, number)
+    sources = {src["id"]: src for src in archive.vocab.document(TERM_PAGES[facet]).get("sources", [])}
+    return render_template("term.html", facet=facet, term=found, page=page,
+                           sources=[sources[i] for i in found.get("sources", []) if i in sources])
+
+
+@bp.get("/communities/<term_id>")
+def community(term_id: str):
+    return _term_page("community", term_id)
+
+
+@bp.get("/festivals/<term_id>")
+def festival(term_id: str):
+    return _term_page("festival", term_id)
+
+
+@bp.get("/places/<term_id>")
+def place(term_id: str):
+    return _term_page("place", term_id)
+
+
+@bp.get("/collections/")
+def collections():
+    with _archive().catalog.session() as s:
+        found = browse.collections(s)
+    return render_template("collections.html", collections=found)
+
+
+@bp.get("/collections/<collection_id>")
+def collection(collection_id: str):
+    number = _page_number()
+    with _archive().catalog.session() as s:
+        found = browse.collection(s, collection_id)
+        page = browse.in_collection(s, collection_id, number)
+    return render_template("collection.html", collection=found, page=page)
+
+
+@bp.get("/exhibits/")
+def exhibits():
+    found = _exhibits().all()
+    covers = [t.cover.target for e in found if (t := e.text(g.lang)).cover]
+    with _archive().catalog.session() as s:
+        cards = browse.resolve_references(s, covers)
+    return render_template("exhibits.html", exhibits=found, covers=cards)
+
+
+@bp.get("/exhibits/<slug>")
+def exhibit(slug: str):
+    found = _exhibits().get(slug)
+    text = found.text(g.lang)
+    with _archive().catalog.session() as s:
+        cards = browse.resolve_references(s, [r.target for r in found.references()])
+    return render_template("exhibit.html", exhibit=found, text=text, cards=cards)
+
+
+@bp.get("/items/<item_id>")
+def item(item_id: str):
+    archive = _archive()
+    with archive.catalog.session() as s:
+        page = browse.item_page(s, item_id, archive.vocab, archive.store)
+    title = pick(page.record.get("title")) or pick({"en": item_id})
+    url = absolute(url_for("pages.item", item_id=item_id))
+    kind = type_name(page.type)
+    archive_name = _("Heritage Archive of the Cham, Hoa and Khmer communities of Ho Chi Minh City")
+    apa = citation.apa(page.record, title=title.text, kind=kind, archive_name=archive_name, url=url, locale=g.lang,
+                       no_date=_("n.d."))
+    bibtex = citation.bibtex(page.record, item_id=item_id, title=title.text, kind=kind, archive_name=archive_name,
+                             url=url)
+    return render_template("item.html", item=page, title=title, apa=apa, bibtex=bibtex, url=url,
+                           jsonld=seo.item_jsonld(page, archive.vocab, g.lang))
+
+
+@bp.get("/about")
+def about():
+    return render_template("about.html")
+
+
+@bp.get("/<path:rest>")
+def unknown(rest: str):
+    raise HTTPNotFound()
+
+
+def error_page(status: int, description: str | None = None):
+    return render_template("error.html", status=status, description=description), status
+
+
+@bp.errorhandler(NotFound)
+@bp.errorhandler(UnsafePath)
+def _not_found(_exc):
+    return error_page(404)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    if exc.code and exc.code < 400:
+        return exc
+    return error_page(exc.code or 500, exc.description if isinstance(exc, BadRequest) else None)
+
+
+@root.get("/")
+def index():
+    lang = request.accept_languages.best_match(LANGS, default="vi")
+    response = redirect(url_for("pages.home", lang=lang), code=302)
+    response.vary.add("Accept-Language")
+    return response
+
+
+@root.get("/robots.txt")
+def robots():
+    body = f"User-agent: *\nDisallow: /api/\nDisallow: /iiif/\nSitemap: {absolute('/sitemap.xml')}\n"
+    return Response(body, mimetype="text/plain")
+
+
+@root.get("/sitemap.xml")
+def sitemap():
+    archive = _archive()
+    with archive.catalog.session() as s:
+        entries = browse.sitemap_entries(s)
+    pages = [("pages.home", {}, None), ("pages.about", {}, None), ("pages.browse_all", {}, None),
+             ("pages.collections", {}, None), ("pages.exhibits", {}, None)]
+    pages += [("pages.collection", {"collection_id": c}, when) for c, when in entries["collections"]]
+    pages += [("pages.exhibit", {"slug": e.slug}, None) for e in _exhibits().all()]
+    for facet, vocabulary in TERM_PAGES.items():
+        pages += [(f"pages.{facet}", {"term_id": t["id"]}, None) for t in archive.vocab.terms(vocabulary)]
+    pages += [("pages.item", {"item_id": i}, when) for i, when in entries["items"]]
+    urls = [({lang: absolute(url_for(endpoint, lang=lang, **args)) for lang in LANGS}, when)
+            for endpoint, args, when in pages]
+    return Response(render_template("sitemap.xml", urls=urls), mimetype="application/xml")
+
+
+@root.get("/<path:rest>")
+def unknown_root(rest: str):
+    if rest.split("/", 1)[0] in NOT_PAGES:
+        raise HTTPNotFound()
+    g.lang = request.accept_languages.best_match(LANGS, default="vi")
+    return error_page(404)

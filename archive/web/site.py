@@ -1,0 +1,52 @@
+"""Wiring of the public site: Flask-Babel (vi, en), the page and asset blueprints, exhibits, security headers."""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, g, request
+from flask_babel import Babel
+
+from ..exhibits import Exhibits
+from . import assets, pages, present
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+LANGS = ("vi", "en")
+
+
+def _locale() -> str:
+    return g.get("lang") or request.accept_languages.best_match(LANGS, default="vi")
+
+
+def content_security_policy(base_url: str) -> str:
+    """No inline script or style anywhere; everything from this host (and the public base URL, which IIIF ids and
+    so the deep-zoom tiles use, when it names another origin for the same server)."""
+    parts = urlsplit(base_url)
+    own = f"'self' {parts.scheme}://{parts.netloc}"
+    return "; ".join((
+        "default-src 'self'", "script-src 'self'", "style-src 'self'", f"img-src {own} data: blob:",
+        f"media-src {own}", f"connect-src {own}", "font-src 'self'", "object-src 'none'", "base-uri 'none'",
+        "form-action 'self'", "frame-ancestors 'self'",
+    ))
+
+
+def init_app(app: Flask) -> None:
+    archive = app.config["ARCHIVE"]
+    Babel(app, locale_selector=_locale, default_locale="vi", default_translation_directories=str(TRANSLATIONS))
+    app.extensions["exhibits"] = Exhibits(archive.settings.data_path / "exhibits")
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["asset"] = assets.asset_url
+    present.register(app)
+    app.register_blueprint(assets.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(pages.root)
+    policy = content_security_policy(archive.settings.base_url)
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if response.mimetype == "text/html":
+            response.headers["Content-Security-Policy"] = policy
+        return response
