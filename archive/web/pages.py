@@ -194,7 +194,7 @@ def unknown(rest: str):
 
 
 def error_page(status: int, description: str | None = None):
-    return render_template("error.html", status=status, description=description), status
+    return render_template("error.html", status=status, detail=description), status
 
 
 @bp.errorhandler(NotFound)
