@@ -164,4 +164,9 @@ def test_elasticsearch_down_gives_503_and_other_routes_work(tmp_path, caplog):
     assert "ConnectionError" in caplog.text
     item = client.get("/api/items/api-ma-to")
     assert item.status_code == 200 and item.get_json()["id"] == "api-ma-to"
+    page = client.get("/vi/search", query_string={"q": "ma"})
+    assert page.status_code == 503 and page.mimetype == "text/html"
+    assert "Tạm thời không tìm kiếm được" in page.get_data(as_text=True)
+    for path in ("/vi/", "/en/items/api-ma-to", "/vi/collections/api-col", "/iiif/3/collection/top"):
+        assert client.get(path).status_code == 200, path
     archive.catalog.dispose()
