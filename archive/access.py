@@ -1,17 +1,75 @@
-"""The one access decision every door asks: pages, search, API, IIIF, media files.
+"""The one access decision every door asks: pages, search (hits, facet counts, snippets), the JSON API, IIIF manifests,
+collections, images, media files and captions, downloads, the site map.
 
-Anonymous visitors see published public items only. Roles (researcher, staff…) arrive with the staff issue and
-extend this function, never a copy of it.
+- anonymous visitors: published, public, not under embargo;
+- researchers: published, public or for researchers, not under embargo;
+- staff (contributors, editors, admins): everything, drafts and restricted items included.
+
+An embargo (``embargo_until``, inclusive) hides an item from everyone but staff, whatever its level.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, true
+
+from .accounts import Viewer
 from .catalog.models import Item
+
+LEVELS = ("public", "researchers", "staff", "restricted")
+STATUSES = ("draft", "published")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a viewer may see, as plain values a search backend can filter on. ``None`` means no limit."""
+
+    levels: tuple[str, ...] | None
+    statuses: tuple[str, ...] | None
+    today: date | None  # items with embargo_until >= today are hidden; None: embargoes don't apply
+
+
+EVERYTHING = Scope(None, None, None)  # staff, and commands run on the server
+
+
+def scope(viewer: Viewer, today: date | None = None) -> Scope:
+    if viewer.is_staff:
+        return EVERYTHING
+    levels = ("public", "researchers") if viewer.role == "researcher" else ("public",)
+    return Scope(levels, ("published",), today or date.today())
+
+
+def can_view(item: Item, viewer: Viewer, today: date | None = None) -> bool:
+    rule = scope(viewer, today)
+    return ((rule.levels is None or item.access in rule.levels)
+            and (rule.statuses is None or item.status in rule.statuses)
+            and (rule.today is None or not under_embargo(item, rule.today)))
+
+
+def visible_condition(viewer: Viewer, today: date | None = None):
+    """The same rule as a SQL condition on Item, for lists, counts, collections and the site map."""
+    rule = scope(viewer, today)
+    parts = []
+    if rule.levels is not None:
+        parts.append(Item.access.in_(rule.levels))
+    if rule.statuses is not None:
+        parts.append(Item.status.in_(rule.statuses))
+    if rule.today is not None:
+        parts.append(or_(Item.embargo_until.is_(None), Item.embargo_until < rule.today))
+    condition = true()
+    for part in parts:
+        condition = condition & part
+    return condition
+
+
+def under_embargo(item: Item, today: date | None = None) -> bool:
+    return item.embargo_until is not None and item.embargo_until >= (today or date.today())
 
 
 def visible_to_public(item: Item) -> bool:
-    return item.status == "published" and item.access == "public"
+    return can_view(item, Viewer.ANONYMOUS)
 
 
 def public_filter():
-    """The same rule as a SQL condition, for queries that list items."""
-    return (Item.status == "published") & (Item.access == "public")
+    return visible_condition(Viewer.ANONYMOUS)

@@ -13,7 +13,8 @@ from typing import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from .access import public_filter, visible_to_public
+from .access import can_view, visible_condition
+from .accounts import Viewer
 from .catalog.models import Collection, Item, MediaFile, item_collections
 from .errors import NotFound
 from .filestore import FileStore
@@ -143,53 +144,57 @@ def card(item: Item) -> Card:
     return _card_fields(item.id, item.type, item.record, item.media)
 
 
-def _public_items():
-    return select(Item).where(public_filter()).options(selectinload(Item.files))
+ANONYMOUS = Viewer.ANONYMOUS
 
 
-def recent(session: Session, limit: int = 8) -> list[Card]:
-    """The newest public items."""
-    query = _public_items().order_by(Item.created_at.desc(), Item.id).limit(limit)
+def _visible_items(viewer: Viewer):
+    return select(Item).where(visible_condition(viewer)).options(selectinload(Item.files))
+
+
+def recent(session: Session, limit: int = 8, *, viewer: Viewer = ANONYMOUS) -> list[Card]:
+    """The newest items the viewer may see."""
+    query = _visible_items(viewer).order_by(Item.created_at.desc(), Item.id).limit(limit)
     return [card(i) for i in session.scalars(query)]
 
 
-def cards_by_ids(session: Session, ids: list[str]) -> dict[str, Card]:
-    """Cards of the public items among ``ids`` (e.g. the hits of a search), by id."""
+def cards_by_ids(session: Session, ids: list[str], *, viewer: Viewer = ANONYMOUS) -> dict[str, Card]:
+    """Cards of the items among ``ids`` (e.g. the hits of a search) that the viewer may see, by id."""
     if not ids:
         return {}
-    return {i.id: card(i) for i in session.scalars(_public_items().where(Item.id.in_(ids)))}
+    return {i.id: card(i) for i in session.scalars(_visible_items(viewer).where(Item.id.in_(ids)))}
 
 
-def counts(session: Session, facet: str) -> dict[str, int]:
-    """How many public items carry each value of a column (community, festival, place or type)."""
+def counts(session: Session, facet: str, *, viewer: Viewer = ANONYMOUS) -> dict[str, int]:
+    """How many items the viewer may see carry each value of a column (community, festival, place or type)."""
     column = TERM_COLUMNS[facet]
-    rows = session.execute(select(column, func.count()).where(public_filter(), column.is_not(None)).group_by(column))
+    rows = session.execute(select(column, func.count()).where(visible_condition(viewer), column.is_not(None))
+                           .group_by(column))
     return {value: n for value, n in rows}
 
 
-def _page(session: Session, condition, number: int, per_page: int = PER_PAGE) -> Page:
-    total = session.scalar(select(func.count()).select_from(Item).where(public_filter(), condition)) or 0
-    query = (_public_items().where(condition)
+def _page(session: Session, condition, number: int, viewer: Viewer, per_page: int = PER_PAGE) -> Page:
+    total = session.scalar(select(func.count()).select_from(Item).where(visible_condition(viewer), condition)) or 0
+    query = (_visible_items(viewer).where(condition)
              .order_by(Item.date_start.is_(None), Item.date_start.desc(), Item.created_at.desc(), Item.id)
              .offset((number - 1) * per_page).limit(per_page))
     return Page([card(i) for i in session.scalars(query)], total, number, per_page)
 
 
-def with_term(session: Session, facet: str, value: str, number: int = 1) -> Page:
-    """Public items whose community, festival, place or type is ``value``."""
-    return _page(session, TERM_COLUMNS[facet] == value, number)
+def with_term(session: Session, facet: str, value: str, number: int = 1, *, viewer: Viewer = ANONYMOUS) -> Page:
+    """Items the viewer may see whose community, festival, place or type is ``value``."""
+    return _page(session, TERM_COLUMNS[facet] == value, number, viewer)
 
 
-def in_collection(session: Session, collection_id: str, number: int = 1) -> Page:
+def in_collection(session: Session, collection_id: str, number: int = 1, *, viewer: Viewer = ANONYMOUS) -> Page:
     members = select(item_collections.c.item_id).where(item_collections.c.collection_id == collection_id)
-    return _page(session, Item.id.in_(members), number)
+    return _page(session, Item.id.in_(members), number, viewer)
 
 
-def collections(session: Session) -> list[CollectionSummary]:
-    """Every collection with its number of public items and the newest one as cover."""
+def collections(session: Session, *, viewer: Viewer = ANONYMOUS) -> list[CollectionSummary]:
+    """Every collection with its number of items the viewer may see and the newest one as cover."""
     found = []
     for c in session.scalars(select(Collection).order_by(Collection.id)):
-        first = in_collection(session, c.id, 1)
+        first = in_collection(session, c.id, 1, viewer=viewer)
         found.append(CollectionSummary(c.id, c.title, c.description, c.community, first.total,
                                        next((x for x in first.cards if x.picture or x.poster), None)))
     return found
@@ -202,17 +207,18 @@ def collection(session: Session, collection_id: str) -> CollectionSummary:
     return CollectionSummary(c.id, c.title, c.description, c.community, 0, None)
 
 
-def item_page(session: Session, item_id: str, vocab: Vocabularies, store: FileStore) -> ItemPage:
-    """Everything the item page shows; NotFound unless archive.access lets the public see the item."""
+def item_page(session: Session, item_id: str, vocab: Vocabularies, store: FileStore, *,
+              viewer: Viewer = ANONYMOUS) -> ItemPage:
+    """Everything the item page shows; NotFound unless archive.access lets the viewer see the item."""
     item = session.get(Item, item_id)
-    if item is None or not visible_to_public(item):
+    if item is None or not can_view(item, viewer):
         raise NotFound(f"no item {item_id!r}")
     licence = vocab.licence(item.record["rights"]) if item.record.get("rights") else None
     media = tuple(_media(m, store) for m in item.media)
     related = ()
     if item.festival or item.community:
         column, value = (Item.festival, item.festival) if item.festival else (Item.community, item.community)
-        query = _public_items().where(column == value, Item.id != item.id).order_by(Item.created_at.desc()).limit(4)
+        query = _visible_items(viewer).where(column == value, Item.id != item.id).order_by(Item.created_at.desc()).limit(4)
         related = tuple(card(i) for i in session.scalars(query))
     return ItemPage(item.id, item.type, item.record, item.created_at, item.updated_at, media,
                     tuple((c.id, c.title) for c in item.collections),
@@ -226,17 +232,18 @@ def _media(m: MediaFile, store: FileStore) -> Media:
     return Media(m.sha256, m.kind, m.mime, m.size, m.original_name, m.derivatives or {}, captions, transcripts)
 
 
-def resolve_references(session: Session, references: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Card]:
+def resolve_references(session: Session, references: Iterable[tuple[str, str]], *,
+                       viewer: Viewer = ANONYMOUS) -> dict[tuple[str, str], Card]:
     """Cards for exhibit references ``(key, value)`` with key ``id``, ``file`` (original file name) or ``sha256``;
-    references to missing or non-public items are left out."""
+    references to missing items or items the viewer may not see are left out."""
     found: dict[tuple[str, str], Card] = {}
     for key, value in set(references):
         if key == "id":
-            query = _public_items().where(Item.id == value)
+            query = _visible_items(viewer).where(Item.id == value)
         else:
             column = MediaFile.original_name if key == "file" else MediaFile.sha256
             owners = select(MediaFile.item_id).where(column == value, MediaFile.parent_id.is_(None))
-            query = _public_items().where(Item.id.in_(owners)).order_by(Item.created_at, Item.id).limit(1)
+            query = _visible_items(viewer).where(Item.id.in_(owners)).order_by(Item.created_at, Item.id).limit(1)
         item = session.scalars(query).first()
         if item is not None:
             found[(key, value)] = card(item)
@@ -245,6 +252,6 @@ def resolve_references(session: Session, references: Iterable[tuple[str, str]]) 
 
 def sitemap_entries(session: Session) -> dict[str, list[tuple[str, datetime | None]]]:
     """Ids (with last modification) of the public items and of the collections, for sitemap.xml."""
-    items = session.execute(select(Item.id, Item.updated_at).where(public_filter()).order_by(Item.id))
+    items = session.execute(select(Item.id, Item.updated_at).where(visible_condition(ANONYMOUS)).order_by(Item.id))
     return {"items": [(i, when) for i, when in items],
             "collections": [(c, None) for c in session.scalars(select(Collection.id).order_by(Collection.id))]}

@@ -18,8 +18,11 @@ class _Context:
 
     @property
     def archive(self) -> Archive:
+        return self.archive_with()
+
+    def archive_with(self, **overrides) -> Archive:
         try:
-            settings = load_settings(data_dir=self.data_dir)
+            settings = load_settings(data_dir=self.data_dir, **overrides)
         except SettingsError as exc:
             raise click.UsageError(str(exc)) from exc
         logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
@@ -123,7 +126,23 @@ def demo(obj: _Context, samples: Path) -> None:
     click.echo(f"exhibits: {len(exhibits)} files copied")
     summary = Ingest(archive).run([samples], samples / "metadata.csv")
     summary.rejected[:0] = collections.rejected
+    _first_admin(archive)
     _finish(summary)
+
+
+def _first_admin(archive: Archive) -> None:
+    """An administrator account for trying the staff side, unless there is one already."""
+    import secrets
+
+    from .accounts import create_user, list_users
+
+    if any(u.role == "admin" and u.active for u in list_users(archive)):
+        return
+    password = secrets.token_urlsafe(12)
+    create_user(archive, "admin", password, "admin", display_name="Administrator")
+    base = archive.settings.base_url
+    click.echo(f"staff sign-in: {base}/vi/staff/login (or /en/…) as 'admin' with password {password}\n"
+               "  (shown once; change it with `heritage user password admin`)")
 
 
 @main.command()
@@ -153,9 +172,12 @@ def search_cmd(obj: _Context, words: tuple[str, ...], lang: str, limit: int, eve
     from search.errors import BadQuery, SearchUnavailable
     from search.request import SearchRequest
 
+    from .access import EVERYTHING, scope
+    from .accounts import Viewer
+
     try:
-        request = SearchRequest(q=" ".join(words), per_page=limit, lang=lang, public_only=not everything,
-                                with_facets=False)
+        request = SearchRequest(q=" ".join(words), per_page=limit, lang=lang, with_facets=False,
+                                scope=EVERYTHING if everything else scope(Viewer.ANONYMOUS))
         result = obj.archive.search.search(request)
     except BadQuery as exc:
         raise click.UsageError(str(exc)) from exc
@@ -175,16 +197,128 @@ def search_cmd(obj: _Context, words: tuple[str, ...], lang: str, limit: int, eve
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--worker/--no-worker", default=True, show_default=True,
+              help="Also run the background worker that ingests uploads (as `heritage worker`).")
 @click.pass_obj
-def serve(obj: _Context, host: str, port: int, threads: int) -> None:
+def serve(obj: _Context, host: str, port: int, threads: int, worker: bool) -> None:
     """Serve the web site, the JSON API and IIIF with the production WSGI server (waitress)."""
+    import os
+    import signal
+    import subprocess
+
     from waitress import serve as waitress_serve
 
     from .web import create_app
 
-    archive = obj.archive
+    # Links, IIIF ids and the CSP name the address served unless HERITAGE_BASE_URL says where the public reaches it.
+    own = None if "HERITAGE_BASE_URL" in os.environ else f"http://{host}:{port}"
+    archive = obj.archive_with(base_url=own)
+    consumer = None
+    if worker:
+        consumer = subprocess.Popen([sys.executable, "-m", "archive.cli", "--data-dir", str(archive.settings.data_path),
+                                     "worker"])
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the worker below is stopped too
     click.echo(f"serving http://{host}:{port}/ (data: {archive.settings.data_path})")
-    waitress_serve(create_app(archive.settings, archive), host=host, port=port, threads=threads)
+    try:
+        waitress_serve(create_app(archive.settings, archive), host=host, port=port, threads=threads)
+    finally:
+        if consumer is not None:
+            consumer.send_signal(signal.SIGINT)  # the worker finishes the job in hand, then exits
+            try:
+                consumer.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                consumer.kill()
+
+
+@main.command()
+@click.pass_obj
+def worker(obj: _Context) -> None:
+    """Run the background worker that ingests uploaded files (Ctrl-C lets the running job finish)."""
+    from .jobs import run_worker
+
+    run_worker(obj.archive)
+
+
+@main.group()
+def user() -> None:
+    """Accounts: add, disable, change role or password, list."""
+
+
+def _password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("password", hide_input=True, confirmation_prompt=True)
+
+
+def _account_errors(call):
+    from .errors import Conflict, InvalidRecord, NotFound
+
+    try:
+        return call()
+    except (InvalidRecord, NotFound) as exc:
+        raise click.UsageError(str(exc)) from exc
+    except Conflict as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["admin", "editor", "contributor", "researcher"]))
+@click.option("--name", "display_name", default=None, help="Name shown on the pages.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.pass_obj
+def user_add(obj: _Context, username: str, role: str, display_name: str | None, password_stdin: bool) -> None:
+    from .accounts import create_user
+
+    archive = obj.archive
+    created = _account_errors(lambda: create_user(archive, username, _password(password_stdin), role, display_name))
+    click.echo(f"added {created.username} ({created.role})")
+
+
+@user.command("disable")
+@click.argument("username")
+@click.pass_obj
+def user_disable(obj: _Context, username: str) -> None:
+    from .accounts import disable_user, find_user
+
+    archive = obj.archive
+    _account_errors(lambda: disable_user(archive, find_user(archive, username).id))
+    click.echo(f"disabled {username}")
+
+
+@user.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["admin", "editor", "contributor", "researcher"]))
+@click.pass_obj
+def user_set_role(obj: _Context, username: str, role: str) -> None:
+    from .accounts import find_user, set_role
+
+    archive = obj.archive
+    _account_errors(lambda: set_role(archive, find_user(archive, username).id, role))
+    click.echo(f"{username} is now {role}")
+
+
+@user.command("password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.pass_obj
+def user_password(obj: _Context, username: str, password_stdin: bool) -> None:
+    from .accounts import find_user, set_password
+
+    archive = obj.archive
+    _account_errors(lambda: set_password(archive, find_user(archive, username).id, _password(password_stdin)))
+    click.echo(f"password of {username} changed")
+
+
+@user.command("list")
+@click.pass_obj
+def user_list(obj: _Context) -> None:
+    from .accounts import list_users
+
+    for u in list_users(obj.archive):
+        state = "" if u.active else "  (disabled)"
+        last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "never"
+        click.echo(f"{u.username:<24} {u.role:<12} last sign-in {last}{state}")
 
 
 if __name__ == "__main__":

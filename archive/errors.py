@@ -35,3 +35,38 @@ class NotFound(ArchiveError):
 
 class UnsafePath(ArchiveError):
     """A path or identifier tried to leave the directory it belongs in."""
+
+
+class Forbidden(ArchiveError):
+    """The actor's role does not allow this."""
+
+
+class Conflict(ArchiveError):
+    """Someone changed the thing since the actor last saw it."""
+
+
+class BadCredentials(ArchiveError):
+    """Unknown username, wrong password or a disabled account: one message for all, so none can be told apart."""
+
+    def __init__(self):
+        super().__init__("wrong username or password")
+
+
+class LoginThrottled(ArchiveError):
+    """Too many failed sign-ins; ``retry_after_seconds`` says when the next attempt will be heard."""
+
+    def __init__(self, retry_after_seconds: int):
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(f"too many failed sign-ins; try again in {retry_after_seconds} seconds")
+
+
+class UploadRejected(ArchiveError):
+    """A file cannot be taken (too big, empty, a bad name or type); the message names the file and the reason."""
+
+
+class OffsetMismatch(Conflict):
+    """A chunk of an upload did not start where the upload stands; ``received`` says where to go on from."""
+
+    def __init__(self, filename: str, offset: int, received: int):
+        self.received = received
+        super().__init__(f"{filename}: chunk at byte {offset}, but {received} bytes have arrived; resume from there")

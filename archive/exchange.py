@@ -43,7 +43,7 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(";") if v.strip()]
 
 
-def _language_column(column: str) -> tuple[str, str] | None:
+def language_column(column: str) -> tuple[str, str] | None:
     """('title', 'km') for 'title_km'; None for a column that is not a language-map column."""
     for base in LANGUAGE_MAPS:
         if column.startswith(base + "_") and len(column) > len(base) + 1:
@@ -54,7 +54,7 @@ def _language_column(column: str) -> tuple[str, str] | None:
 def _column_problem(column: str) -> str | None:
     if column in SCALARS or column in LISTS or column in ("creators", "file"):
         return None
-    if split := _language_column(column):
+    if split := language_column(column):
         return None if BCP47.match(split[1]) else f"column {column!r}: {split[1]!r} is not a BCP 47 language tag"
     return f"unknown column {column!r}"
 
@@ -117,7 +117,7 @@ def _row_to_record(row: dict, path: Path, line: int, with_files: bool) -> Row:
                 except UnsafePath:
                     result.problems.append(Problem("file", f"path {rel!r} leaves the CSV's folder"))
         else:
-            base, tag = _language_column(column)
+            base, tag = language_column(column)
             result.data.setdefault(base, {})[tag] = value
     if with_files and not result.files and not result.problems:
         result.problems.append(Problem("file", "no media file given"))

@@ -66,11 +66,14 @@ def validate_record(data: object, vocab: Vocabularies, *, collections: Iterable[
     if not isinstance(data, dict):
         raise InvalidRecord([Problem("", "a record must be a JSON object")], source)
     problems = _schema_problems(data)
-    if problems:
-        raise InvalidRecord(problems, source)
+    # Keys whose shape is wrong (or unknown) are left out of the checks below, which go on with the others, so
+    # every problem is reported at once (a form can mark every field).
+    misshapen = {p.field.split(".", 1)[0] for p in problems} | (set(data) - set(_validator().schema["properties"]))
 
     record: dict = {}
     for key, value in data.items():
+        if key in misshapen:
+            continue
         if key in LANGUAGE_MAPS:
             value = clean_language_map(value)
         elif isinstance(value, str):
@@ -81,7 +84,7 @@ def validate_record(data: object, vocab: Vocabularies, *, collections: Iterable[
             value = [clean(v) for v in value]
         if value not in ("", [], {}):
             record[key] = value
-    if not ({"vi", "en"} & set(record.get("title", {}))):
+    if "title" not in misshapen and not ({"vi", "en"} & set(record.get("title", {}))):
         problems.append(Problem("title", "needs a non-empty Vietnamese (vi) or English (en) value"))
 
     for key, name in TERM_FIELDS.items():

@@ -62,7 +62,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_pixels_per_byte", 2_000, _positive_int,
             "Largest pixels-per-stored-byte ratio before an image counts as a decompression bomb."),
     Setting("max_file_bytes", 8 * 1024**3, _positive_int, "Largest media file accepted, in bytes."),
+    Setting("max_upload_bytes", 4 * 1024**3, _positive_int,
+            "Largest file accepted through the staff upload page, in bytes (larger ones: `heritage ingest`)."),
     Setting("max_duration_seconds", 4 * 3600, _positive_int, "Longest audio or video accepted, in seconds."),
+    Setting("login_failures_per_user", 5, _positive_int,
+            "Failed sign-ins for one username within LOGIN_WINDOW_SECONDS before it must wait."),
+    Setting("login_failures_per_address", 20, _positive_int,
+            "Failed sign-ins from one address within LOGIN_WINDOW_SECONDS before it must wait."),
+    Setting("login_window_seconds", 900, _positive_int, "The window in which failed sign-ins are counted."),
+    Setting("password_time_cost", 3, _positive_int, "Argon2id passes when hashing a password."),
+    Setting("password_memory_kib", 65536, _positive_int, "Argon2id memory per password hash, in KiB."),
     Setting("log_level", "INFO", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "Logging level."),
 )
 

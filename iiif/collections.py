@@ -1,12 +1,14 @@
 """IIIF collections: one per archive collection, one per community (id = community term id), and ``top``.
 
-An archive collection's id wins over a community's if the two ever coincide. Only public items are listed.
+An archive collection's id wins over a community's if the two ever coincide. Only items the viewer may see (archive.access)
+are listed.
 """
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from archive.accounts import Viewer
 from archive.catalog.models import Collection, Item
 from archive.errors import NotFound
 from archive.vocabularies import Vocabularies
@@ -14,7 +16,7 @@ from archive.vocabularies import Vocabularies
 from . import labels
 from .manifest import SITE_LANGUAGES, provider, thumbnail
 from .presentation import CollectionSpec, Link, Reference, build_collection
-from .published import in_collection, presented_media, public_items
+from .published import in_collection, presented_media, visible_items
 from .urls import Urls
 
 TOP = "top"
@@ -22,14 +24,15 @@ TOP_LABEL = {"vi": ["Tất cả bộ sưu tập"], "en": ["All collections"]}
 COMMUNITY_SUMMARY = {"vi": "Tư liệu của cộng đồng {vi}", "en": "Items of the {en} community"}
 
 
-def collection_document(session: Session, collection_id: str, vocab: Vocabularies, urls: Urls) -> dict:
+def collection_document(session: Session, collection_id: str, vocab: Vocabularies, urls: Urls,
+                        viewer: Viewer = Viewer.ANONYMOUS) -> dict:
     if collection_id == TOP:
         return build_collection(_top(session, vocab, urls))
     collection = session.get(Collection, collection_id)
     if collection is not None:
-        return build_collection(_archive_collection(session, collection, urls))
+        return build_collection(_archive_collection(session, collection, urls, viewer))
     if vocab.get("communities", collection_id):
-        return build_collection(_community(session, collection_id, vocab, urls))
+        return build_collection(_community(session, collection_id, vocab, urls, viewer))
     raise NotFound(f"no collection {collection_id!r}")
 
 
@@ -47,24 +50,24 @@ def _community_ref(term_id: str, vocab: Vocabularies, urls: Urls) -> Reference:
     return Reference(urls.collection(term_id), "Collection", labels.term(vocab, "communities", term_id))
 
 
-def _archive_collection(session: Session, collection: Collection, urls: Urls) -> CollectionSpec:
+def _archive_collection(session: Session, collection: Collection, urls: Urls, viewer: Viewer) -> CollectionSpec:
     title = labels.lang_map(collection.title)
     return CollectionSpec(
         urls.collection(collection.id), title,
-        [_manifest_ref(item, urls) for item in public_items(session, in_collection(collection.id))],
+        [_manifest_ref(item, urls) for item in visible_items(session, viewer, in_collection(collection.id))],
         summary=labels.lang_map(collection.description) or None, provider=[provider(urls)],
         homepage=[Link(urls.page(lang, "collections", collection.id), "Text", title, "text/html", [lang])
                   for lang in SITE_LANGUAGES])
 
 
-def _community(session: Session, term_id: str, vocab: Vocabularies, urls: Urls) -> CollectionSpec:
+def _community(session: Session, term_id: str, vocab: Vocabularies, urls: Urls, viewer: Viewer) -> CollectionSpec:
     label = labels.term(vocab, "communities", term_id)
     names = vocab.get("communities", term_id)["label"]
     curated = session.scalars(select(Collection).where(Collection.community == term_id).order_by(Collection.id))
     return CollectionSpec(
         urls.collection(term_id), label,
         [_collection_ref(c, urls) for c in curated]
-        + [_manifest_ref(item, urls) for item in public_items(session, Item.community == term_id)],
+        + [_manifest_ref(item, urls) for item in visible_items(session, viewer, Item.community == term_id)],
         summary={tag: [text.format(**names)] for tag, text in COMMUNITY_SUMMARY.items()},
         provider=[provider(urls)])
 

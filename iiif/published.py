@@ -1,4 +1,4 @@
-"""What IIIF publishes: the items, media files and collections entries that archive.access lets anyone see.
+"""What IIIF publishes: the items, media files and collections entries that archive.access lets the viewer see.
 
 Anything else answers NotFound, so a hidden item cannot be told apart from a missing one.
 """
@@ -7,7 +7,8 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
-from archive.access import public_filter, visible_to_public
+from archive.access import can_view, visible_condition
+from archive.accounts import Viewer
 from archive.catalog.models import Item, MediaFile, item_collections
 from archive.errors import NotFound
 from archive.filestore import check_sha
@@ -21,42 +22,43 @@ def presented_media(item: Item) -> list[MediaFile]:
     return [m for m in item.media if m.kind in PRESENTED_KINDS and m.derivatives]
 
 
-def public_item(session: Session, item_id: str) -> Item:
+def visible_item(session: Session, item_id: str, viewer: Viewer) -> Item:
     item = session.get(Item, item_id)
-    if item is None or not visible_to_public(item):
+    if item is None or not can_view(item, viewer):
         raise NotFound(f"no item {item_id!r}")
     if not presented_media(item):
         raise NotFound(f"item {item_id!r} has no media to present")
     return item
 
 
-def public_media(session: Session, sha: str) -> MediaFile:
-    """A stored file (media or caption) of a public item, by checksum; UnsafePath for a malformed checksum."""
+def visible_media(session: Session, sha: str, viewer: Viewer) -> MediaFile:
+    """A stored file (media or caption) of an item the viewer may see, by checksum; UnsafePath for a malformed
+    checksum."""
     check_sha(sha)
     media = session.scalar(select(MediaFile).where(MediaFile.sha256 == sha).options(joinedload(MediaFile.item)))
-    if media is None or not visible_to_public(media.item):
+    if media is None or not can_view(media.item, viewer):
         raise NotFound(f"no file {sha}")
     return media
 
 
 # Every tile request asks this: one prepared query, loading only what the access decision reads (any other
-# attribute visible_to_public may come to need is loaded on first use).
+# attribute can_view may come to need is loaded on first use).
 _IMAGE = (select(Item, MediaFile.derivatives).join(MediaFile.item)
           .where(MediaFile.sha256 == bindparam("sha"), MediaFile.kind == "image")
-          .options(load_only(Item.status, Item.access)))
+          .options(load_only(Item.status, Item.access, Item.embargo_until)))
 
 
-def public_image(session: Session, sha: str) -> dict:
-    """The pyramid summary (image.json) of a public image, by checksum."""
+def visible_image(session: Session, sha: str, viewer: Viewer) -> dict:
+    """The pyramid summary (image.json) of an image the viewer may see, by checksum."""
     check_sha(sha)
     row = session.execute(_IMAGE, {"sha": sha}).first()
-    if row is None or not visible_to_public(row[0]) or not row[1]:
+    if row is None or not can_view(row[0], viewer) or not row[1]:
         raise NotFound(f"no image {sha}")
     return row[1]
 
 
-def public_caption(session: Session, sha: str, language: str) -> MediaFile:
-    for caption in public_media(session, sha).captions:
+def visible_caption(session: Session, sha: str, language: str, viewer: Viewer) -> MediaFile:
+    for caption in visible_media(session, sha, viewer).captions:
         if caption.language == language:
             return caption
     raise NotFound(f"no {language!r} captions for {sha}")
@@ -68,13 +70,13 @@ def allows_download(item: Item, vocab: Vocabularies) -> bool:
     return bool(licence and licence.get("allows_download"))
 
 
-def public_items(session: Session, *conditions) -> list[Item]:
-    """Public items with media to present, matching ``conditions``, oldest first."""
-    query = (select(Item).where(public_filter(), *conditions).options(selectinload(Item.files))
+def visible_items(session: Session, viewer: Viewer, *conditions) -> list[Item]:
+    """Items the viewer may see with media to present, matching ``conditions``, oldest first."""
+    query = (select(Item).where(visible_condition(viewer), *conditions).options(selectinload(Item.files))
              .order_by(Item.date_start.is_(None), Item.date_start, Item.id))
     return [item for item in session.scalars(query) if presented_media(item)]
 
 
 def in_collection(collection_id: str):
-    """A condition for public_items: the item belongs to the collection."""
+    """A condition for visible_items: the item belongs to the collection."""
     return Item.id.in_(select(item_collections.c.item_id).where(item_collections.c.collection_id == collection_id))

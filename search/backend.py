@@ -6,7 +6,7 @@ backend only stores documents and executes a Plan (match tree, weighted scoring 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar, Iterable
 
 from archive.vocabularies import Vocabularies
@@ -17,7 +17,7 @@ from .documents import IndexDocument
 from .highlight import Terms, highlight
 from .labels import FacetLabels
 from .plan import Plan, Term, compile_request, text_match, visible
-from .request import SearchRequest
+from .request import MAX_WINDOW, SearchRequest
 from .spelling import MIN_WORD, acceptable, best
 
 FACET_SIZE = 100  # values per facet, most frequent first (then by value)
@@ -115,6 +115,12 @@ class SearchBackend(ABC):
     def count(self, request: SearchRequest) -> int:
         return self.execute(compile_request(request, self.vocab), hits=False, facets=False).total
 
+    def matching_ids(self, request: SearchRequest, limit: int = MAX_WINDOW) -> list[str]:
+        """Ids of the first ``limit`` matches, best first: for lists kept elsewhere (the staff item list) that
+        filter by a query."""
+        plan = replace(compile_request(request, self.vocab), offset=0, limit=limit)
+        return [id_ for id_, _, _ in self.execute(plan, facets=False).hits]
+
     def facets(self, request: SearchRequest) -> dict[str, list[tuple[str, int]]]:
         return self.execute(compile_request(request, self.vocab), hits=False, facets=True).facets
 
@@ -146,5 +152,5 @@ class SearchBackend(ABC):
         return None if fixed is tree else fixed
 
     def _visible_count(self, match, request: SearchRequest) -> int:
-        plan = Plan(visible(match, request.public_only), (), "relevance", 0, 0, request.lang)
+        plan = Plan(visible(match, request.scope), (), "relevance", 0, 0, request.lang)
         return self.execute(plan, hits=False, facets=False).total

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
-from archive.access import visible_to_public
 from archive.catalog.models import Item
 from archive.vocabularies import Vocabularies
 
@@ -25,7 +25,7 @@ PHRASE_STREAMS = ("folded", "han")  # indexed with positions, for phrases
 TEXT_FIELDS = tuple(f"{group}_{stream}" for group in GROUPS for stream in STREAMS)
 FACETS = ("community", "festival", "type", "place", "language", "decade", "collection")
 MULTI_VALUED = frozenset({"language", "decade", "collection"})
-KEYWORDS = (*FACETS, "public", "access", "status")
+KEYWORDS = (*FACETS, "access", "status")
 SORT_KEYS = ("title_sort_vi", "title_sort_en")
 MAX_DECADES = 30  # an item dated 1700/2000 is not placed in every decade between
 
@@ -42,10 +42,10 @@ class Source:
     type: str
     status: str
     access: str
-    public: bool
     record: dict
     date_start: str | None = None
     date_end: str | None = None
+    embargo_until: date | None = None  # stored as a date, so an embargo ends in search without a reindex
     collections: list[tuple[str, dict]] = field(default_factory=list)  # (id, title language map)
     media: dict | None = None  # the first media file: {"kind", "sha256"}
 
@@ -53,8 +53,8 @@ class Source:
     def from_item(cls, item: Item) -> Source:
         media = item.media
         return cls(id=item.id, type=item.type, status=item.status, access=item.access,
-                   public=visible_to_public(item), record=item.record, date_start=item.date_start,
-                   date_end=item.date_end, collections=[(c.id, c.title) for c in item.collections],
+                   record=item.record, date_start=item.date_start, date_end=item.date_end,
+                   embargo_until=item.embargo_until, collections=[(c.id, c.title) for c in item.collections],
                    media={"kind": media[0].kind, "sha256": media[0].sha256} if media else None)
 
 
@@ -67,6 +67,7 @@ class IndexDocument:
     date_end: int | None
     sort: dict[str, str]               # sort key field -> key
     display: dict                      # what a hit shows
+    embargo_until: int | None = None   # yyyymmdd: hidden from non-staff up to and including that day
 
 
 @lru_cache(maxsize=4096)
@@ -145,7 +146,6 @@ def build_document(source: Source, vocab: Vocabularies) -> IndexDocument:
         "language": list(dict.fromkeys(record.get("languages", []))),
         "decade": decades(start, end) if start is not None and end is not None else [],
         "collection": list(dict.fromkeys(cid for cid, _ in source.collections)),
-        "public": ["true" if source.public else "false"],
         "access": [source.access],
         "status": [source.status],
     }
@@ -158,4 +158,5 @@ def build_document(source: Source, vocab: Vocabularies) -> IndexDocument:
     }
     return IndexDocument(id=source.id, text=dict(text), keywords={k: v for k, v in keywords.items() if v},
                          date_start=start if end is not None else None, date_end=end if start is not None else None,
-                         sort={f"title_sort_{lang}": sort_key(title, lang) for lang in ("vi", "en")}, display=display)
+                         sort={f"title_sort_{lang}": sort_key(title, lang) for lang in ("vi", "en")}, display=display,
+                         embargo_until=day_number(source.embargo_until.isoformat()) if source.embargo_until else None)

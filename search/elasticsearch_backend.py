@@ -18,7 +18,8 @@ from archive.vocabularies import Vocabularies
 from .backend import FACET_SIZE, Execution, SearchBackend
 from .documents import FACETS, KEYWORDS, PHRASE_STREAMS, SORT_KEYS, TEXT_FIELDS, IndexDocument
 from .errors import SearchUnavailable
-from .plan import AllOf, AnyOf, Every, Keyword, Match, Nothing, Overlap, Phrase, Plan, Prefix, Term, Without
+from .plan import (AllOf, AnyOf, Every, Keyword, Match, Nothing, Overlap, Phrase, Plan, Prefix, Term, Unembargoed,
+                   Without)
 from .spelling import MAX_EDITS, MIN_SIMILARITY, MIN_WORD, PREFIX
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,8 @@ SPELLING_CANDIDATES = 50
 
 def mapping() -> dict:
     properties: dict = {"id": {"type": "keyword"}, "display": {"type": "object", "enabled": False},
-                        "date_start": {"type": "integer"}, "date_end": {"type": "integer"}}
+                        "date_start": {"type": "integer"}, "date_end": {"type": "integer"},
+                        "embargo_until": {"type": "integer"}}
     for name in TEXT_FIELDS:
         positions = name.rsplit("_", 1)[1] in PHRASE_STREAMS
         properties[name] = {"type": "text", "analyzer": "standard", "norms": False,
@@ -49,6 +51,8 @@ def _source(doc: IndexDocument) -> dict:
     body.update({name: [" ".join(tokens) for tokens in values] for name, values in doc.text.items()})
     if doc.date_start is not None:
         body["date_start"], body["date_end"] = doc.date_start, doc.date_end
+    if doc.embargo_until is not None:
+        body["embargo_until"] = doc.embargo_until
     return body
 
 
@@ -64,6 +68,9 @@ def query_dsl(node: Match) -> dict:
     if isinstance(node, Overlap):
         return {"bool": {"filter": [{"range": {"date_start": {"lte": node.end}}},
                                     {"range": {"date_end": {"gte": node.start}}}]}}
+    if isinstance(node, Unembargoed):
+        return {"bool": {"should": [{"bool": {"must_not": [{"exists": {"field": "embargo_until"}}]}},
+                                    {"range": {"embargo_until": {"lt": node.day}}}], "minimum_should_match": 1}}
     if isinstance(node, Every):
         return {"match_all": {}}
     if isinstance(node, Nothing):
@@ -119,7 +126,12 @@ class ElasticsearchBackend(SearchBackend):
     def _ensure(self) -> None:
         if self._ready:
             return
-        if not self._indices_behind_alias():
+        if self._indices_behind_alias():
+            # An index built by an earlier version lacks the fields added since (embargo_until); adding fields to a
+            # mapping is allowed, and documents without them mean what they meant before (no embargo).
+            self._call("add new fields to the mapping", self.client.indices.put_mapping, index=self.alias,
+                       properties=mapping()["properties"])
+        else:
             self._call("create the index", self.client.options(ignore_status=400).indices.create,
                        index=f"{self.alias}-0", settings=SETTINGS, mappings=mapping(), aliases={self.alias: {}})
         self._ready = True

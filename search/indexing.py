@@ -76,3 +76,4 @@ def reindex(archive, *, progress: bool = True, backend=None) -> int:
                 bar.update(1)
                 yield doc
         return backend.rebuild(counted())
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from archive.access import Scope
 from archive.vocabularies import Vocabularies
 
 from . import query as q
@@ -56,6 +57,13 @@ class Overlap:
 
 
 @dataclass(frozen=True)
+class Unembargoed:
+    """Items with no embargo, or whose embargo (yyyymmdd, inclusive) ended before ``day``."""
+
+    day: int
+
+
+@dataclass(frozen=True)
 class Every:
     pass
 
@@ -81,7 +89,7 @@ class Without:
 
 
 Leaf = Term | Phrase | Prefix | Keyword | Overlap
-Match = Leaf | Every | Nothing | AllOf | AnyOf | Without
+Match = Leaf | Unembargoed | Every | Nothing | AllOf | AnyOf | Without
 
 
 @dataclass(frozen=True)
@@ -104,13 +112,25 @@ def compile_request(request: SearchRequest, vocab: Vocabularies, tree: q.Node | 
         parts.append(Keyword(facet, tuple(values)))
     if request.date_from or request.date_to:
         parts.append(Overlap(_day(request.date_from or "0001-01-01"), _day(request.date_to or "9999-12-31")))
-    if request.public_only:
-        parts.append(Keyword("public", ("true",)))
+    parts += visibility(request.scope)
     return Plan(_all_of(parts), tuple(scoring), request.sort, request.offset, request.per_page, request.lang)
 
 
-def visible(match: Match, public_only: bool) -> Match:
-    return _all_of([match, Keyword("public", ("true",))]) if public_only else match
+def visibility(scope: Scope) -> list[Keyword | Unembargoed]:
+    """archive.access's rule for the viewer as index filters; the embargo date is compared with the scope's day, so
+    an embargo ends in search on its own, as it does on every other door."""
+    parts: list[Keyword | Unembargoed] = []
+    if scope.levels is not None:
+        parts.append(Keyword("access", scope.levels))
+    if scope.statuses is not None:
+        parts.append(Keyword("status", scope.statuses))
+    if scope.today is not None:
+        parts.append(Unembargoed(_day(scope.today.isoformat())))
+    return parts
+
+
+def visible(match: Match, scope: Scope) -> Match:
+    return _all_of([match, *visibility(scope)])
 
 
 def _day(iso: str) -> int:

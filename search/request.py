@@ -4,6 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from archive.access import Scope
+from archive.access import scope as scope_of
+from archive.accounts import Viewer
+
 from .documents import FACETS
 from .errors import BadQuery
 from .query import MAX_QUERY_CHARS, date_bound
@@ -25,7 +29,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     lang: str = "vi"  # display language of titles and snippets
-    public_only: bool = True  # anonymous visitors: published public items only (archive.access)
+    scope: Scope = field(default_factory=lambda: scope_of(Viewer.ANONYMOUS))  # what the viewer may see (archive.access)
     with_facets: bool = True
 
     def __post_init__(self) -> None:
@@ -62,7 +66,7 @@ def _int(params: Mapping[str, list[str]], name: str, default: int) -> int:
         raise BadQuery(name, f"{values[-1][:50]!r} is not a whole number") from None
 
 
-def request_from_params(params: Mapping[str, list[str]], *, public_only: bool = True) -> SearchRequest:
+def request_from_params(params: Mapping[str, list[str]], *, scope: Scope | None = None) -> SearchRequest:
     """A request from query-string parameters (each name mapped to its list of values)."""
     def one(name: str, default: str = "") -> str:
         values = params.get(name) or []
@@ -81,4 +85,4 @@ def request_from_params(params: Mapping[str, list[str]], *, public_only: bool = 
     return SearchRequest(q=q, filters=filters, date_from=date_from, date_to=date_to,
                          sort=one("sort", "relevance") or "relevance", page=_int(params, "page", 1),
                          per_page=_int(params, "per_page", 20), lang=one("lang", "vi") or "vi",
-                         public_only=public_only)
+                         scope=scope or scope_of(Viewer.ANONYMOUS))

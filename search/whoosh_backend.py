@@ -31,11 +31,12 @@ from .backend import FACET_SIZE, Execution, SearchBackend
 from .documents import FACETS, KEYWORDS, MULTI_VALUED, PHRASE_STREAMS, SORT_KEYS, TEXT_FIELDS, IndexDocument
 from .errors import SearchUnavailable
 from .spelling import MAX_EDITS, PREFIX
-from .plan import (AllOf, AnyOf, Every, Keyword, Match, Nothing, Overlap, Phrase, Plan, Prefix, Term, Without)
+from .plan import (AllOf, AnyOf, Every, Keyword, Match, Nothing, Overlap, Phrase, Plan, Prefix, Term, Unembargoed,
+                   Without)
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the embargo date in the packed column
 POSITION_GAP = 100  # between the values of a field, so no phrase spans two values (as in Elasticsearch)
 WRITE_TIMEOUT = 60.0  # seconds to wait for another process's write lock
 CACHE_BYTES = 128 * 1024**2  # decoded posting lists kept in memory
@@ -93,10 +94,10 @@ def schema() -> fields.Schema:
 
 
 def _row(doc: IndexDocument) -> bytes:
-    """The packed per-document column: id, keywords, dates and sort keys."""
+    """The packed per-document column: id, keywords, dates, sort keys and the embargo date."""
     parts = [doc.id, *(_VALUE_SEP.join(doc.keywords.get(k, [])) for k in KEYWORDS),
              "" if doc.date_start is None else str(doc.date_start), "" if doc.date_end is None else str(doc.date_end),
-             *(doc.sort.get(k, "") for k in SORT_KEYS)]
+             *(doc.sort.get(k, "") for k in SORT_KEYS), "" if doc.embargo_until is None else str(doc.embargo_until)]
     return _FIELD_SEP.join(parts).encode("utf-8")
 
 
@@ -144,6 +145,8 @@ class _Segment:
         self.date_start = np.array([int(row[first]) if row[first] else MISSING for row in rows], dtype=np.int64)
         self.date_end = np.array([int(row[first + 1]) if row[first + 1] else MISSING for row in rows], dtype=np.int64)
         self.sort = {key: [row[first + 2 + j] for row in rows] for j, key in enumerate(SORT_KEYS)}
+        embargo = first + 2 + len(SORT_KEYS)
+        self.embargo_until = np.array([int(row[embargo]) if row[embargo] else MISSING for row in rows], dtype=np.int64)
 
 
 class _Part(NamedTuple):
@@ -174,6 +177,7 @@ class _View:
                 self.keywords[field] = np.concatenate([p.segment.keywords[field] for p in parts] or [_EMPTY])
         self.date_start = np.concatenate([p.segment.date_start for p in parts] or [_EMPTY])
         self.date_end = np.concatenate([p.segment.date_end for p in parts] or [_EMPTY])
+        self.embargo_until = np.concatenate([p.segment.embargo_until for p in parts] or [_EMPTY])
 
     @cached_property
     def ids(self) -> list[str]:
@@ -446,6 +450,8 @@ class _Evaluation:
             return ~self.mask(node.child)
         if isinstance(node, Overlap):
             return (view.date_start != MISSING) & (view.date_start <= node.end) & (view.date_end >= node.start)
+        if isinstance(node, Unembargoed):
+            return view.embargo_until < node.day  # MISSING (-1) is below every day
         if isinstance(node, Keyword):
             return self._keyword(node)
         mask = self._empty()

@@ -9,6 +9,7 @@ from archive.records import edtf_bounds
 from archive.vocabularies import Vocabularies
 from search.documents import Source, build_document
 from search.elasticsearch_backend import ElasticsearchBackend
+from archive.access import EVERYTHING
 from search.request import SearchRequest
 from search.whoosh_backend import WhooshBackend
 
@@ -53,7 +54,7 @@ def source(data: dict) -> Source:
     if collections:
         rec["collections"] = [cid for cid, _ in collections]
     return Source(id=data["id"], type=data["type"], status="published", access=data["access"],
-                  public=data["access"] == "public", record=rec, date_start=start, date_end=end,
+                  record=rec, date_start=start, date_end=end,
                   collections=collections)
 
 
@@ -121,8 +122,8 @@ def test_rebuild_replaces_everything(empty):
 def test_anonymous_users_see_public_items_only(loaded):
     assert set(ids(loaded)) == PUBLIC_IDS
     assert ids(loaded, "confidential") == []
-    assert ids(loaded, "confidential", public_only=False) == ["c-staff"]
-    assert loaded.count(SearchRequest(public_only=False)) == len(RECORDS)
+    assert ids(loaded, "confidential", scope=EVERYTHING) == ["c-staff"]
+    assert loaded.count(SearchRequest(scope=EVERYTHING)) == len(RECORDS)
 
 
 def test_diacritics_are_optional_but_the_query_s_own_rank_first(loaded):

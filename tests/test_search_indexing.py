@@ -22,6 +22,7 @@ from search import whoosh_backend
 from search.documents import Source, build_document
 from search.elasticsearch_backend import ElasticsearchBackend
 from search.indexing import index_items
+from archive.access import EVERYTHING
 from search.request import SearchRequest
 from search.whoosh_backend import WhooshBackend
 from tests.media import make_jpeg
@@ -55,12 +56,12 @@ def ids(archive: Archive, q: str, **options) -> list[str]:
 def test_import_indexes_what_it_commits_and_updates_replace(tmp_path, heritage, archive):
     assert heritage("import-records", write_jsonl(tmp_path / "r.jsonl", RECORDS)).exit_code == 0
     assert ids(archive, "lantern") == ["ix-lantern"]
-    assert ids(archive, "confidential") == [] and ids(archive, "confidential", public_only=False) == ["ix-staff"]
+    assert ids(archive, "confidential") == [] and ids(archive, "confidential", scope=EVERYTHING) == ["ix-staff"]
     renamed = [{**RECORDS[0], "title": {"vi": "Lồng đèn Trung Thu", "en": "Mid-Autumn lanterns"}}]
     assert heritage("import-records", write_jsonl(tmp_path / "r2.jsonl", renamed)).exit_code == 0
     assert ids(archive, "nguyên tiêu") == []
     assert ids(archive, "trung thu") == ["ix-lantern"]
-    assert archive.search.count(SearchRequest(public_only=False)) == 3
+    assert archive.search.count(SearchRequest(scope=EVERYTHING)) == 3
 
 
 def test_ingest_indexes_new_items_and_metadata_updates(tmp_path, heritage, archive):
@@ -84,7 +85,7 @@ def test_reindex_rebuilds_from_the_catalog(tmp_path, heritage, archive):
         f.unlink()
     index_dir.rmdir()
     fresh = Archive(archive.settings)
-    assert fresh.search.count(SearchRequest(public_only=False)) == 0
+    assert fresh.search.count(SearchRequest(scope=EVERYTHING)) == 0
     result = heritage("reindex")
     assert result.exit_code == 0 and "reindex: 3 items indexed (whoosh)" in result.output
     assert "3/3" in result.output  # the progress bar
@@ -159,7 +160,7 @@ def test_elasticsearch_outage_is_repaired_by_reindex(tmp_path, elasticsearch_nod
 def test_whoosh_posting_blocks_decode_like_whoosh_iterates(tmp_path):
     backend = WhooshBackend(tmp_path / "ix", Vocabularies())
     docs = [build_document(Source(id=f"d{n:04d}", type="image", status="published", access="public",
-                                  public=True, record={"title": {"vi": f"mục {n} {'chẵn' if n % 2 else 'lẻ'}"},
+                                  record={"title": {"vi": f"mục {n} {'chẵn' if n % 2 else 'lẻ'}"},
                                                        "community": "hoa"}), backend.vocab) for n in range(700)]
     backend.rebuild(docs)
     backend.delete([f"d{n:04d}" for n in range(0, 700, 7)])

@@ -13,6 +13,7 @@ from typing import Callable
 import pytest
 from click.testing import CliRunner
 
+from archive.access import EVERYTHING
 from archive.cli import main
 from archive.context import Archive
 from archive.records import edtf_bounds
@@ -116,7 +117,7 @@ CASES = [
     Case("chua chantarangsay", top={"fx-chantarangsay"}, top_k=3),
     Case("thanh duong jamia", first="fx-mosque-prayer"),
     Case("tet nguyen tieu hoi quan tue thanh", top={"fx-lantern-night"}, top_k=3),
-    Case("DEN LONG", top={"fx-lantern-night"}, top_k=3),
+    Case("DEN LONG", top={"fx-lantern-night"}, top_k=5),  # ties with sample lantern items, whose ids are random
     Case("Tết Nguyên Tiêu", top={"fx-lantern-night"}, top_k=5),
     # English, stemmed.
     Case("ancestral tomb", first="fx-ma-to"),
@@ -180,7 +181,7 @@ CASES = [
     # What anonymous visitors must not see.
     Case("confidential", total=0),
     Case("rija", absent={"fx-restricted-rija"}, did_you_mean="rice"),  # only a restricted item has "rija"
-    Case("rija", first="fx-restricted-rija", options={"public_only": False}),
+    Case("rija", first="fx-restricted-rija", options={"scope": EVERYTHING}),
     Case("đặc biệt", first="fx-html"),
 ]
 

@@ -5,7 +5,12 @@ from flask import Flask
 
 from ..context import Archive
 from ..settings import Settings
-from . import api, errors, iiif, site
+from . import api, auth, errors, iiif, pages, site, staff, staff_admin, staff_uploads
+
+# The staff blueprints live under the pages' /{lang}/ prefix (sharing its language handling and error pages).
+for _staff_bp in (auth.bp, staff.bp, staff_uploads.bp, staff_uploads.api, staff_admin.bp):
+    _staff_bp.after_request(auth.no_store)
+    pages.bp.register_blueprint(_staff_bp)
 
 
 def create_app(settings: Settings, archive: Archive | None = None) -> Flask:
@@ -13,6 +18,7 @@ def create_app(settings: Settings, archive: Archive | None = None) -> Flask:
     app.config["ARCHIVE"] = archive or Archive(settings)
     app.json.ensure_ascii = False
     errors.register(app)
+    auth.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(iiif.bp)
     site.init_app(app)

@@ -6,11 +6,20 @@ from flask import Blueprint, current_app, jsonify, request
 from search.request import request_from_params
 from search.service import search_json
 
-from ..access import visible_to_public
+from ..access import can_view
+from ..access import scope as access_scope
 from ..catalog import service
 from ..errors import NotFound
+from .auth import current_viewer
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.after_request
+def _cors(response):
+    """Anyone may read the public API from another site (a browser sends no credentials with a wildcard)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @bp.get("/items/<item_id>")
@@ -18,7 +27,7 @@ def item(item_id: str):
     archive = current_app.config["ARCHIVE"]
     with archive.catalog.session() as s:
         found = service.get_item(s, item_id)
-        if not visible_to_public(found):
+        if not can_view(found, current_viewer()):
             raise NotFound(f"no item {item_id!r}")
         return jsonify(service.item_record(found))
 
@@ -26,4 +35,5 @@ def item(item_id: str):
 @bp.get("/search")
 def search():
     archive = current_app.config["ARCHIVE"]
-    return jsonify(search_json(archive, request_from_params(request.args.to_dict(flat=False))))
+    params = request_from_params(request.args.to_dict(flat=False), scope=access_scope(current_viewer()))
+    return jsonify(search_json(archive, params))

@@ -9,11 +9,14 @@ from werkzeug.exceptions import HTTPException
 
 from search.errors import BadQuery, SearchUnavailable
 
-from ..errors import InvalidRecord, NotFound, UnsafePath
+from ..errors import (BadCredentials, Conflict, Forbidden, InvalidRecord, LoginThrottled, NotFound, UnsafePath,
+                      UploadRejected)
 
-STATUS_OF = {NotFound: 404, UnsafePath: 404, InvalidRecord: 400, BadQuery: 400, SearchUnavailable: 503}
-TITLES = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error",
-          503: "Service Unavailable"}
+STATUS_OF = {NotFound: 404, UnsafePath: 404, InvalidRecord: 400, BadQuery: 400, SearchUnavailable: 503,
+             Forbidden: 403, Conflict: 409, UploadRejected: 422, BadCredentials: 401, LoginThrottled: 429}
+TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+          409: "Conflict", 413: "Content Too Large", 422: "Unprocessable Content", 429: "Too Many Requests",
+          500: "Internal Server Error", 503: "Service Unavailable"}
 
 
 def error_response(status: int, detail: str, **extra):

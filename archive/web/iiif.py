@@ -16,10 +16,11 @@ from iiif.image_info import IMAGE_CONTEXT, LIMITS, PROFILE_URI, Pyramid, info_js
 from iiif.image_request import ImageRequestError
 from iiif.manifest import item_manifest
 from iiif.presentation import PRESENTATION_CONTEXT
-from iiif.published import allows_download, public_caption, public_image, public_item, public_media
+from iiif.published import allows_download, visible_caption, visible_image, visible_item, visible_media
 from iiif.urls import Urls
 
 from ..errors import NotFound
+from .auth import current_viewer
 from .errors import error_response
 
 bp = Blueprint("iiif", __name__)
@@ -58,7 +59,7 @@ def _json_ld(document: dict, context: str) -> Response:
 def manifest(item_id: str):
     archive = _archive()
     with archive.catalog.session() as s:
-        document = item_manifest(public_item(s, item_id), archive.vocab, _urls())
+        document = item_manifest(visible_item(s, item_id, current_viewer()), archive.vocab, _urls())
     return _json_ld(document, PRESENTATION_CONTEXT)
 
 
@@ -66,14 +67,14 @@ def manifest(item_id: str):
 def collection(collection_id: str):
     archive = _archive()
     with archive.catalog.session() as s:
-        document = collection_document(s, collection_id, archive.vocab, _urls())
+        document = collection_document(s, collection_id, archive.vocab, _urls(), current_viewer())
     return _json_ld(document, PRESENTATION_CONTEXT)
 
 
 def _pyramid(sha: str) -> Pyramid:
     archive = _archive()
     with archive.catalog.session() as s:
-        summary = public_image(s, sha)
+        summary = visible_image(s, sha, current_viewer())
     return Pyramid.from_summary(archive.store.derivative_dir(sha), summary)
 
 
@@ -123,7 +124,7 @@ def _stored_image(path, mime: str) -> Response:
 def original(sha: str):
     archive = _archive()
     with archive.catalog.session() as s:
-        media = public_media(s, sha)
+        media = visible_media(s, sha, current_viewer())
         if not allows_download(media.item, archive.vocab):
             raise NotFound(f"the original of {sha} is not offered for download")
         mime, name = media.mime, media.original_name
@@ -135,7 +136,7 @@ def original(sha: str):
 def captions(sha: str, language: str):
     archive = _archive()
     with archive.catalog.session() as s:
-        caption_sha = public_caption(s, sha, language).sha256
+        caption_sha = visible_caption(s, sha, language, current_viewer()).sha256
     return send_file(archive.store.original_path(caption_sha), mimetype="text/vtt; charset=utf-8",
                      conditional=True, max_age=MAX_AGE)
 
@@ -145,7 +146,7 @@ def derivative(sha: str, name: str):
     """A web derivative named in the file's summary (audio.mp3, video.mp4, poster.jpg, peaks.json), with ranges."""
     archive = _archive()
     with archive.catalog.session() as s:
-        media = public_media(s, sha)
+        media = visible_media(s, sha, current_viewer())
         offered = {media.derivatives.get(key) for key in ("path", "poster", "peaks")} if media.derivatives else set()
     if name not in offered - {None}:
         raise NotFound(f"no file {name!r} for {sha}")

@@ -17,8 +17,10 @@ from search.request import request_from_params
 from search.service import facet_labels
 
 from .. import browse, citation
+from ..access import scope as access_scope
 from ..errors import NotFound, UnsafePath
 from . import seo
+from .auth import current_viewer
 from .present import absolute, pick, type_name
 
 LANGS = ("vi", "en")
@@ -62,15 +64,15 @@ def marked(snippet: str) -> Markup:
 
 @bp.get("/")
 def home():
-    archive = _archive()
+    archive, viewer = _archive(), current_viewer()
     exhibits = _exhibits().all()
     featured = [e for e in exhibits if e.featured] or exhibits
     covers = [t.cover.target for e in featured if (t := e.text(g.lang)).cover]
     with archive.catalog.session() as s:
-        recent = browse.recent(s)
-        communities = browse.counts(s, "community")
-        festivals = browse.counts(s, "festival")
-        cover_cards = browse.resolve_references(s, covers)
+        recent = browse.recent(s, viewer=viewer)
+        communities = browse.counts(s, "community", viewer=viewer)
+        festivals = browse.counts(s, "festival", viewer=viewer)
+        cover_cards = browse.resolve_references(s, covers, viewer=viewer)
     return render_template("home.html", featured=featured[:3], covers=cover_cards, recent=recent,
                            community_counts=communities, festival_counts=festivals,
                            communities=archive.vocab.terms("communities"), festivals=archive.vocab.terms("festivals"))
@@ -78,28 +80,28 @@ def home():
 
 @bp.get("/search")
 def search():
-    archive = _archive()
+    archive, viewer = _archive(), current_viewer()
     params = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "lang"}
     params["lang"] = [g.lang]
     try:
-        search_request = request_from_params(params)
+        search_request = request_from_params(params, scope=access_scope(viewer))
         result = archive.search.search(search_request)
     except BadQuery as exc:
         return render_template("search.html", error=exc, result=None, cards={}), 400
     except SearchUnavailable:
         return render_template("search.html", error=None, unavailable=True, result=None, cards={}), 503
     with archive.catalog.session() as s:
-        cards = browse.cards_by_ids(s, [hit.id for hit in result.hits])
+        cards = browse.cards_by_ids(s, [hit.id for hit in result.hits], viewer=viewer)
     return render_template("search.html", error=None, result=result, cards=cards, labels=facet_labels(archive),
                            marked=marked, request_=search_request)
 
 
 @bp.get("/browse")
 def browse_all():
-    archive = _archive()
+    archive, viewer = _archive(), current_viewer()
     with archive.catalog.session() as s:
-        counts = {facet: browse.counts(s, facet) for facet in ("community", "festival", "place", "type")}
-        collections = browse.collections(s)
+        counts = {facet: browse.counts(s, facet, viewer=viewer) for facet in ("community", "festival", "place", "type")}
+        collections = browse.collections(s, viewer=viewer)
     return render_template("browse.html", counts=counts, collections=collections, vocab=archive.vocab,
                            types=list(TYPES))
 
@@ -111,7 +113,7 @@ def _term_page(facet: str, term_id: str):
         raise NotFound(f"no {facet} {term_id!r}")
     number = _page_number()
     with archive.catalog.session() as s:
-        page = browse.with_term(s, facet, term_id, number)
+        page = browse.with_term(s, facet, term_id, number, viewer=current_viewer())
     sources = {src["id"]: src for src in archive.vocab.document(TERM_PAGES[facet]).get("sources", [])}
     return render_template("term.html", facet=facet, term=found, page=page,
                            sources=[sources[i] for i in found.get("sources", []) if i in sources])
@@ -135,7 +137,7 @@ def place(term_id: str):
 @bp.get("/collections/")
 def collections():
     with _archive().catalog.session() as s:
-        found = browse.collections(s)
+        found = browse.collections(s, viewer=current_viewer())
     return render_template("collections.html", collections=found)
 
 
@@ -144,7 +146,7 @@ def collection(collection_id: str):
     number = _page_number()
     with _archive().catalog.session() as s:
         found = browse.collection(s, collection_id)
-        page = browse.in_collection(s, collection_id, number)
+        page = browse.in_collection(s, collection_id, number, viewer=current_viewer())
     return render_template("collection.html", collection=found, page=page)
 
 
@@ -153,7 +155,7 @@ def exhibits():
     found = _exhibits().all()
     covers = [t.cover.target for e in found if (t := e.text(g.lang)).cover]
     with _archive().catalog.session() as s:
-        cards = browse.resolve_references(s, covers)
+        cards = browse.resolve_references(s, covers, viewer=current_viewer())
     return render_template("exhibits.html", exhibits=found, covers=cards)
 
 
@@ -162,7 +164,7 @@ def exhibit(slug: str):
     found = _exhibits().get(slug)
     text = found.text(g.lang)
     with _archive().catalog.session() as s:
-        cards = browse.resolve_references(s, [r.target for r in found.references()])
+        cards = browse.resolve_references(s, [r.target for r in found.references()], viewer=current_viewer())
     return render_template("exhibit.html", exhibit=found, text=text, cards=cards)
 
 
@@ -170,7 +172,7 @@ def exhibit(slug: str):
 def item(item_id: str):
     archive = _archive()
     with archive.catalog.session() as s:
-        page = browse.item_page(s, item_id, archive.vocab, archive.store)
+        page = browse.item_page(s, item_id, archive.vocab, archive.store, viewer=current_viewer())
     title = pick(page.record.get("title")) or pick({"en": item_id})
     url = absolute(url_for("pages.item", item_id=item_id))
     kind = type_name(page.type)

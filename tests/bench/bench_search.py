@@ -126,7 +126,7 @@ def _source(record: dict) -> Source:
     start, end = bounds(record["date"])
     rec = {k: v for k, v in record.items() if k not in ("id", "type")}
     return Source(id=record["id"], type=record["type"], status="published", access=record["access"],
-                  public=record["access"] == "public", record=rec, date_start=start, date_end=end,
+                  record=rec, date_start=start, date_end=end,
                   collections=[(c, {"vi": c, "en": c}) for c in record.get("collections", [])])
 
 

@@ -1,0 +1,144 @@
+"""Background ingest of uploaded files: an embedded queue (Huey on a SQLite file in the data directory, so no extra
+server) whose worker runs the same pipeline as `heritage ingest`. `heritage worker` runs the consumer; `heritage serve`
+starts one beside the web server. The jobs table is what the staff pages read."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from huey import SqliteHuey
+from huey.consumer import Consumer
+from sqlalchemy import select, update
+
+from ingest.pipeline import Ingest
+
+from . import audit
+from .accounts import Viewer
+from .catalog import service
+from .catalog.models import Job, Upload
+from .context import Archive
+from .filestore import sha256_file
+from .settings import load_settings
+from .uploads import discard, purge_stale, upload_path
+
+log = logging.getLogger(__name__)
+
+STATES = ("queued", "running", "done", "rejected", "failed")
+TERMINAL = ("done", "rejected", "failed")
+POLL_SECONDS = 1.0  # the longest an idle worker waits before looking at the queue again
+
+
+@dataclass(frozen=True)
+class JobRow:
+    id: int
+    filename: str
+    state: str
+    reason: str | None
+    item_id: str | None
+    username: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def list_jobs(archive: Archive, *, actor_id: int | None = None, ids: list[int] | None = None,
+              limit: int = 50) -> list[JobRow]:
+    """Newest first."""
+    query = select(Job).order_by(Job.id.desc()).limit(limit)
+    if actor_id is not None:
+        query = query.where(Job.user_id == actor_id)
+    if ids is not None:
+        query = query.where(Job.id.in_(ids))
+    with archive.catalog.session() as s:
+        return [JobRow(j.id, j.filename, j.state, j.reason, j.item_id, j.username, j.created_at, j.updated_at)
+                for j in s.scalars(query)]
+
+
+@cache
+def queue(data_dir: str) -> SqliteHuey:
+    """The queue of one data directory, with its task registered (the same in the web and the worker process).
+
+    The task opens the archive of ``data_dir`` once per process, from the process's settings (HERITAGE_*).
+    """
+    huey = SqliteHuey(name="heritage", filename=f"{data_dir}/jobs.sqlite", results=False)
+    archive = cache(lambda: Archive(load_settings(data_dir=data_dir)))
+
+    @huey.task(name="ingest_upload")
+    def ingest_upload(job_id: int) -> None:
+        run_job(archive(), job_id)
+
+    huey.ingest_upload = ingest_upload
+    return huey
+
+
+def enqueue(archive: Archive, job_id: int) -> None:
+    queue(str(archive.settings.data_path)).ingest_upload(job_id)
+
+
+def recover(archive: Archive) -> list[int]:
+    """Queue again the jobs a stopped worker left behind (running when it was killed); the pipeline finishes an
+    interrupted ingest without duplicates. Run when a worker starts, before it takes jobs."""
+    with archive.catalog.session() as s:
+        stuck = list(s.scalars(select(Job.id).where(Job.state == "running").order_by(Job.id)))
+        if stuck:
+            s.execute(update(Job).where(Job.id.in_(stuck)).values(state="queued"))
+    for job_id in stuck:
+        log.warning("job %s was interrupted; queued again", job_id)
+        enqueue(archive, job_id)
+    return stuck
+
+
+def run_worker(archive: Archive, *, workers: int = 1) -> None:
+    """Take jobs until interrupted (SIGINT finishes the running job first; SIGTERM stops at once)."""
+    archive.catalog  # migrates the catalog before the first job
+    recover(archive)
+    purge_stale(archive)
+    Consumer(queue(str(archive.settings.data_path)), workers=workers, worker_type="thread", periodic=False,
+             max_delay=POLL_SECONDS).run()
+
+
+def _set(archive: Archive, job_id: int, **values) -> None:
+    with archive.catalog.session() as s:
+        s.execute(update(Job).where(Job.id == job_id).values(**values))
+
+
+def _claim(archive: Archive, job_id: int) -> tuple[Upload, Viewer] | None:
+    """Mark a queued job running, atomically, so a job queued twice runs once; None when it is not queued."""
+    with archive.catalog.session() as s:
+        claimed = s.execute(update(Job).where(Job.id == job_id, Job.state == "queued").values(state="running"))
+        if claimed.rowcount != 1:
+            return None
+        job = s.get(Job, job_id)
+        upload = s.get(Upload, job.upload_id)
+        s.expunge(upload)
+        return upload, Viewer(job.user_id, None, job.username)
+
+
+def run_job(archive: Archive, job_id: int) -> None:
+    """Ingest one uploaded file; the job ends done (with its item), rejected (with the reason) or failed."""
+    claimed = _claim(archive, job_id)
+    if claimed is None:
+        return
+    upload, actor = claimed
+    path = upload_path(archive, upload)
+    try:
+        sha = sha256_file(path)
+        summary = Ingest(archive, progress=False).run([path])
+    except Exception as exc:  # the job must end in a state the uploader sees; the worker goes on with the next
+        log.exception("ingest job %s (%s) failed", job_id, path.name)
+        _set(archive, job_id, state="failed", reason=f"{type(exc).__name__}: {exc}")
+        return
+    if summary.rejected:
+        reason = "; ".join(reason for r in summary.rejected for reason in r.reasons)
+        _set(archive, job_id, state="rejected", reason=reason)
+        audit.record(archive, actor, "ingest_rejected", f"job:{job_id}", {"file": path.name, "reason": reason})
+    else:
+        with archive.catalog.session() as s:
+            known = service.media_by_sha(s, [sha]).get(sha)
+            item_id = known.item_id if known else None
+        duplicate = None if summary.new else "the same file is already in the archive"
+        _set(archive, job_id, state="done", item_id=item_id, reason=duplicate)
+        audit.record(archive, actor, "ingest_done", f"item:{item_id}", {"file": path.name, "job": job_id,
+                                                                        "new": bool(summary.new)})
+    discard(archive, upload.id)

@@ -1,0 +1,77 @@
+"""The publication workflow: draft → published (and back), and access levels with a cultural-sensitivity note and an
+optional embargo. Editors and administrators only; every change is a version, audited, then indexed."""
+from __future__ import annotations
+
+from datetime import date
+
+from search.indexing import index_items
+
+from . import audit
+from .access import LEVELS
+from .accounts import Viewer
+from .catalog import service
+from .context import Archive
+from .editing import ensure_first_version, save_version
+from .errors import Forbidden, InvalidRecord, Problem
+from .text import BCP47, clean_language_map
+
+
+def _require_publisher(actor: Viewer) -> None:
+    if not actor.can_publish:
+        raise Forbidden("only editors and administrators can publish or change access levels")
+
+
+def _set_status(archive: Archive, item_id: str, status: str, actor: Viewer) -> None:
+    _require_publisher(actor)
+    with archive.catalog.session() as s:
+        item = service.get_item(s, item_id)
+        if item.status == status:
+            return
+        ensure_first_version(s, item)
+        item.status = status
+        number = save_version(s, item, "publish" if status == "published" else "unpublish", actor)
+    audit.record(archive, actor, "publish" if status == "published" else "unpublish", f"item:{item_id}",
+                 {"version": number})
+    index_items(archive, [item_id])
+
+
+def publish(archive: Archive, item_id: str, actor: Viewer) -> None:
+    _set_status(archive, item_id, "published", actor)
+
+
+def unpublish(archive: Archive, item_id: str, actor: Viewer) -> None:
+    _set_status(archive, item_id, "draft", actor)
+
+
+def _note(value: dict | None) -> dict:
+    """The sensitivity note as a cleaned language map ({} for none); a bad language tag is named."""
+    problems = [Problem("sensitivity_note", f"{tag!r} is not a BCP 47 language tag (e.g. vi, en, km, cjm-Cham)")
+                for tag in (value or {}) if not BCP47.match(tag)]
+    if problems:
+        raise InvalidRecord(problems)
+    return clean_language_map(value or {})
+
+
+def set_access(archive: Archive, item_id: str, access: str, actor: Viewer, *, sensitivity_note: dict | None = None,
+               embargo_until: date | None = None) -> None:
+    """Set the access level, the cultural-sensitivity note shown with the item (None or empty: no note) and the
+    embargo (None: none), all three as given, as the access form shows them together."""
+    _require_publisher(actor)
+    if access not in LEVELS:
+        raise InvalidRecord([Problem("access", f"unknown access level {access!r} (allowed: {', '.join(LEVELS)})")])
+    note = _note(sensitivity_note)
+    with archive.catalog.session() as s:
+        item = service.get_item(s, item_id)
+        record = {k: v for k, v in item.record.items() if k != "sensitivity_note"}
+        record.update({"access": access, **({"sensitivity_note": note} if note else {})})
+        before = (item.access, item.embargo_until, item.record.get("sensitivity_note"))
+        if before == (access, embargo_until, note or None):
+            return
+        ensure_first_version(s, item)
+        service.apply_record(s, item, record)
+        item.embargo_until = embargo_until
+        number = save_version(s, item, "access_change", actor)
+    audit.record(archive, actor, "access_change", f"item:{item_id}", {
+        "version": number, "from": before[0], "to": access, "sensitivity_note": bool(note),
+        "embargo_until": embargo_until.isoformat() if embargo_until else None})
+    index_items(archive, [item_id])

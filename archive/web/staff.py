@@ -1,0 +1,225 @@
+"""Staff pages under /{lang}/staff/: dashboard, items, the describe form, versions, preview, publishing, batch CSV.
+
+Views parse the form, call the domain (archive.editing, archive.publishing) with the signed-in viewer as actor, and
+render; the domain validates, versions, audits and reindexes. Every view here needs a staff role; publishing and
+access levels need an editor (or admin).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request,
+                   url_for)
+from flask_babel import gettext as _
+
+from .. import browse, citation, editing, jobs, publishing
+from ..access import LEVELS
+from ..errors import Conflict, Forbidden, InvalidRecord, Problem
+from . import seo, staff_forms
+from .auth import current_viewer, publisher, require, staff
+from .present import absolute, pick, type_name
+
+ACCESS_LEVELS = LEVELS
+MAX_CSV_BYTES = 20 * 1024 * 1024
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.before_request
+@require(staff)
+def _staff_only():
+    """Every page of this blueprint needs a staff role (views needing more say so themselves)."""
+
+
+def _archive():
+    return current_app.config["ARCHIVE"]
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+
+
+@bp.get("/")
+def dashboard():
+    archive, viewer = _archive(), current_viewer()
+    mine = editing.list_items(archive, viewer, actor_id=viewer.user_id, status="draft", per_page=8)
+    recent_jobs = jobs.list_jobs(archive, actor_id=viewer.user_id, limit=8)
+    drafts = editing.list_items(archive, viewer, status="draft", per_page=1)
+    return render_template("staff/dashboard.html", mine=mine, recent_jobs=recent_jobs, drafts_total=drafts.total)
+
+
+@bp.get("/items/")
+def items():
+    archive, viewer = _archive(), current_viewer()
+    status = request.args.get("status") if request.args.get("status") in ("draft", "published") else None
+    mine = request.args.get("mine") == "1"
+    q = request.args.get("q", "").strip()
+    found = editing.list_items(archive, viewer, status=status, actor_id=viewer.user_id if mine else None, q=q or None,
+                               page=_page_number())
+    return render_template("staff/items.html", found=found, status=status, mine=mine, q=q)
+
+
+def _edit_page(item_id: str, *, record: dict | None = None, problems=None, conflict: str | None = None,
+               status: int = 200):
+    archive = _archive()
+    item = editing.item_for_edit(archive, item_id)
+    with archive.catalog.session() as s:
+        collections = browse.collections(s)
+    errors = staff_forms.errors_by_field(problems or [])
+    return render_template("staff/edit.html", item=item, record=record if record is not None else item.record,
+                           errors=errors, conflict=conflict, collections=collections, vocab=archive.vocab,
+                           types=staff_forms.TYPES, original_tags=staff_forms.ORIGINAL_TAGS,
+                           labels=staff_forms.field_labels(), access_levels=ACCESS_LEVELS), status
+
+
+@bp.get("/items/<item_id>")
+def edit(item_id: str):
+    return _edit_page(item_id)
+
+
+@bp.post("/items/<item_id>")
+def save(item_id: str):
+    archive = _archive()
+    item = editing.item_for_edit(archive, item_id)
+    record = staff_forms.record_from_form(request.form, item.record)
+    expected = request.form.get("version", "")
+    try:
+        number = editing.update_item(archive, item_id, record, current_viewer(),
+                                     expected_version=int(expected) if expected.isdigit() else None)
+    except InvalidRecord as exc:
+        return _edit_page(item_id, record=record, problems=exc.problems, status=400)
+    except Conflict:
+        return _edit_page(item_id, record=record, conflict=expected, status=409)
+    if number == item.version:
+        flash(_("Nothing changed."), "info")
+    else:
+        flash(_("Saved as version %(number)s.", number=number), "success")
+    return redirect(url_for(".edit", item_id=item_id))
+
+
+@bp.get("/items/<item_id>/history")
+def history(item_id: str):
+    archive = _archive()
+    item = editing.item_for_edit(archive, item_id)
+    versions = editing.history(archive, item_id)  # oldest first
+    states = [staff_forms.version_state(v) for v in versions]
+    diffs = {v.number: staff_forms.changes(before, after, archive.vocab)
+             for v, before, after in zip(versions, [{}, *states], states)}
+    return render_template("staff/history.html", item=item, versions=list(reversed(versions)), diffs=diffs,
+                           labels=staff_forms.field_labels())
+
+
+@bp.post("/items/<item_id>/history/<int:number>/revert")
+def revert(item_id: str, number: int):
+    new = editing.revert(_archive(), item_id, number, current_viewer())
+    flash(_("Version %(old)s restored as version %(new)s.", old=number, new=new), "success")
+    return redirect(url_for(".history", item_id=item_id))
+
+
+@bp.get("/items/<item_id>/preview")
+def preview(item_id: str):
+    """The public item page as it will look once published, marked as a preview and kept out of search engines."""
+    archive = _archive()
+    with archive.catalog.session() as s:
+        page = browse.item_page(s, item_id, archive.vocab, archive.store, viewer=current_viewer())
+    title = pick(page.record.get("title")) or pick({"en": item_id})
+    url = absolute(url_for("pages.item", item_id=item_id))
+    kind = type_name(page.type)
+    archive_name = _("Heritage Archive of the Cham, Hoa and Khmer communities of Ho Chi Minh City")
+    apa = citation.apa(page.record, title=title.text, kind=kind, archive_name=archive_name, url=url, locale=g.lang,
+                       no_date=_("n.d."))
+    bibtex = citation.bibtex(page.record, item_id=item_id, title=title.text, kind=kind, archive_name=archive_name,
+                             url=url)
+    return render_template("staff/preview.html", item=page, title=title, url=url, apa=apa, bibtex=bibtex,
+                           jsonld=seo.item_jsonld(page, archive.vocab, g.lang),
+                           editable=editing.item_for_edit(archive, item_id))
+
+
+@bp.post("/items/<item_id>/publish")
+@require(publisher)
+def publish(item_id: str):
+    publishing.publish(_archive(), item_id, current_viewer())
+    flash(_("Published: the item is now visible according to its access level."), "success")
+    return redirect(url_for(".edit", item_id=item_id))
+
+
+@bp.post("/items/<item_id>/unpublish")
+@require(publisher)
+def unpublish(item_id: str):
+    publishing.unpublish(_archive(), item_id, current_viewer())
+    flash(_("Unpublished: the item is a draft again, seen by staff only."), "success")
+    return redirect(url_for(".edit", item_id=item_id))
+
+
+@bp.post("/items/<item_id>/access")
+@require(publisher)
+def access(item_id: str):
+    archive = _archive()
+    level = request.form.get("access", "")
+    note = staff_forms.language_map(request.form, "sensitivity_note")
+    raw_date = request.form.get("embargo_until", "").strip()
+    problems = []
+    if level not in ACCESS_LEVELS:
+        problems.append(Problem("access", f"unknown access level {level!r}"))
+    try:
+        embargo = date.fromisoformat(raw_date) if raw_date else None
+    except ValueError:
+        problems.append(Problem("embargo_until", f"{raw_date!r} is not a date (YYYY-MM-DD)"))
+        embargo = None
+    try:
+        if problems:
+            raise InvalidRecord(problems)
+        publishing.set_access(archive, item_id, level, current_viewer(), sensitivity_note=note,
+                              embargo_until=embargo)
+    except InvalidRecord as exc:
+        return _edit_page(item_id, problems=exc.problems, status=400)
+    flash(_("Access level saved."), "success")
+    return redirect(url_for(".edit", item_id=item_id))
+
+
+@bp.get("/batch")
+def batch():
+    return render_template("staff/batch.html", summary=None)
+
+
+@bp.get("/batch/export.csv")
+def export_csv():
+    archive, viewer = _archive(), current_viewer()
+    ids = request.args.getlist("id")
+    if not ids:
+        status = request.args.get("status") if request.args.get("status") in ("draft", "published") else None
+        ids = editing.list_item_ids(archive, viewer, status=status)
+    body = editing.export_csv(archive, ids)
+    name = f"heritage-items-{date.today().isoformat()}.csv"
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/batch/import")
+def import_csv():
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose a CSV file to import."), "error")
+        return redirect(url_for(".batch"))
+    data = upload.stream.read(MAX_CSV_BYTES + 1)
+    if len(data) > MAX_CSV_BYTES:
+        abort(413)
+    summary = editing.import_csv(_archive(), data, current_viewer(), source=upload.filename)
+    status = 400 if summary.rejected and not summary.updated else 200
+    return render_template("staff/batch.html", summary=summary, filename=upload.filename), status
+
+
+@bp.app_template_global()
+def staff_label(kind: str, value: str | None) -> str:
+    """Translated names of roles, item states, access levels, job states and audit actions."""
+    return staff_forms.labels(kind).get(value or "", value or "")
+
+
+@bp.app_template_global()
+def today_iso() -> str:
+    return date.today().isoformat()
+
+
+@bp.errorhandler(Forbidden)
+def _forbidden(_exc):
+    return render_template("staff/denied.html"), 403

@@ -1,0 +1,124 @@
+"""Uploading from a phone or a PC: the upload and jobs pages, and the JSON endpoints the page's script calls.
+
+A file goes up in chunks (resumable: the server says how much it has, the page sends the rest), then becomes a
+job that the background worker (archive.jobs, `heritage worker`) runs through the same ingest pipeline as
+`heritage ingest`. The JSON endpoints answer errors in the API's one JSON shape.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ingest.plan import MEDIA_EXTENSIONS
+
+from .. import jobs, uploads
+from ..errors import ArchiveError
+from . import staff_forms
+from .auth import current_viewer, require, staff
+from .errors import STATUS_OF, error_response
+
+CHUNK_BYTES = 8 * 1024 * 1024  # the largest chunk accepted; the page starts smaller and adapts to the network
+FIRST_CHUNK_BYTES = 512 * 1024
+TERMINAL = ("done", "rejected", "failed")
+
+bp = Blueprint("uploads", __name__, url_prefix="/staff")
+api = Blueprint("staff_api", __name__, url_prefix="/staff/api")
+
+
+def _archive():
+    return current_app.config["ARCHIVE"]
+
+
+def accept_attribute() -> str:
+    """What the file picker offers: media types (so phones offer camera and recorder) and the accepted extensions."""
+    return ",".join(["image/*", "audio/*", "video/*", *sorted(MEDIA_EXTENSIONS)])
+
+
+@bp.get("/upload")
+@require(staff)
+def upload_page():
+    return render_template("staff/upload.html", accept=accept_attribute(), chunk_bytes=CHUNK_BYTES,
+                           first_chunk_bytes=FIRST_CHUNK_BYTES, max_bytes=_archive().settings.max_upload_bytes)
+
+
+@bp.get("/jobs")
+@require(staff)
+def jobs_page():
+    viewer = current_viewer()
+    everyone = request.args.get("all") == "1"
+    found = jobs.list_jobs(_archive(), actor_id=None if everyone else viewer.user_id, limit=100)
+    running = any(job.state not in TERMINAL for job in found)
+    return render_template("staff/jobs.html", jobs=found, everyone=everyone, running=running)
+
+
+def job_json(job) -> dict:
+    return {"id": job.id, "filename": job.filename, "state": job.state,
+            "label": staff_forms.labels("job").get(job.state, job.state), "reason": job.reason,
+            "item": job.item_id, "done": job.state in TERMINAL,
+            "edit_url": url_for("pages.staff.edit", item_id=job.item_id) if job.item_id else None}
+
+
+@api.post("/uploads")
+@require(staff, json=True)
+def start():
+    body = request.get_json(silent=True) or {}
+    filename, size = body.get("filename"), body.get("size")
+    if not isinstance(filename, str) or not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        return error_response(400, _("Send the file's name and its size in bytes."))
+    upload_id = uploads.start_upload(_archive(), current_viewer(), filename, size)
+    response = jsonify(id=upload_id, received=0, chunk_bytes=CHUNK_BYTES)
+    response.status_code = 201
+    return response
+
+
+@api.get("/uploads/<upload_id>")
+@require(staff, json=True)
+def status(upload_id: str):
+    return jsonify(id=upload_id, received=uploads.upload_status(_archive(), upload_id, current_viewer()))
+
+
+@api.patch("/uploads/<upload_id>")
+@require(staff, json=True)
+def append(upload_id: str):
+    raw = request.headers.get("Upload-Offset", "")
+    if not raw.isdigit():
+        return error_response(400, _("The Upload-Offset header must give the chunk's offset in bytes."))
+    if request.content_length is None or request.content_length > CHUNK_BYTES:
+        return error_response(413, _("A chunk may be at most %(size)s bytes.", size=CHUNK_BYTES))
+    received = uploads.append_chunk(_archive(), upload_id, int(raw), request.get_data(cache=False),
+                                    actor=current_viewer())
+    return jsonify(id=upload_id, received=received)
+
+
+@api.post("/uploads/<upload_id>/finish")
+@require(staff, json=True)
+def finish(upload_id: str):
+    job_id = uploads.finish_upload(_archive(), upload_id, current_viewer())
+    job = jobs.list_jobs(_archive(), ids=[job_id])[0]
+    return jsonify(job=job_json(job))
+
+
+@api.get("/jobs")
+@require(staff, json=True)
+def job_states():
+    ids = [int(i) for i in request.args.getlist("id") if i.isdigit()][:200]
+    found = jobs.list_jobs(_archive(), ids=ids) if ids else []
+    return jsonify(jobs=[job_json(job) for job in found])
+
+
+@api.errorhandler(ArchiveError)
+def _domain_error(exc: ArchiveError):
+    status = next((code for cls, code in STATUS_OF.items() if isinstance(exc, cls)), 400)
+    return error_response(status, str(exc), **({"received": exc.received} if hasattr(exc, "received") else {}))
+
+
+@api.errorhandler(CSRFError)
+def _csrf_error(exc: CSRFError):
+    return error_response(400, _("This page has expired or did not come from this site. Reload the page."))
+
+
+@api.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    return error_response(exc.code or 500, exc.description or "")
