@@ -8,7 +8,6 @@ from elasticsearch import Elasticsearch
 
 from search.analysis import (STREAMS, analyze, analyze_query, fold, normalise, tokens_cham, tokens_exact,
                              tokens_folded, tokens_han, tokens_khmer, tokens_stem)
-from tests.elasticsearch_node import elasticsearch_node  # noqa: F401  (fixture)
 
 KA, TA, FINAL_N, CHA, FINAL_M = (unicodedata.lookup(f"CHAM {name}") for name in (
     "LETTER KA", "LETTER TA", "LETTER FINAL N", "LETTER CHA", "CONSONANT SIGN FINAL M"))
@@ -96,7 +95,7 @@ MIXED_TEXT = unicodedata.normalize("NFD", (
 
 @pytest.mark.slow
 @pytest.mark.parametrize("analyzer", ["standard", "whitespace"])
-def test_tokens_survive_elasticsearch_analyzers_unchanged(elasticsearch_node, analyzer):  # noqa: F811
+def test_tokens_survive_elasticsearch_analyzers_unchanged(elasticsearch_node, analyzer):
     es = Elasticsearch(elasticsearch_node.url, request_timeout=30)
     streams = analyze(MIXED_TEXT, "en")
     assert all(streams.values()), streams  # the sample exercises every stream

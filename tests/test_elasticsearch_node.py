@@ -6,7 +6,7 @@ import socket
 import pytest
 from elasticsearch import Elasticsearch
 
-from tests.elasticsearch_node import ElasticsearchError, elasticsearch_node, group_alive, start_node  # noqa: F401
+from tests.elasticsearch_node import ElasticsearchError, group_alive, start_node
 
 pytestmark = pytest.mark.slow
 

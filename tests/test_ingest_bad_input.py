@@ -37,13 +37,11 @@ def bomb(path: Path) -> Path:
 @pytest.fixture
 def batch(tmp_path: Path) -> Path:
     d = tmp_path / "batch"
-    good = {
-        "good1.jpg": make_jpeg(d / "good1.jpg", seed=1),
-        "good2.png": make_png(d / "good2.png", seed=2),
-        "good3.wav": make_wav(d / "good3.wav", freq=500),
-        "good4.mp4": make_mp4(d / "good4.mp4", seed=4),
-        "hostile.jpg": make_jpeg(d / "hostile.jpg", seed=5),
-    }
+    make_jpeg(d / "good1.jpg", seed=1)
+    make_png(d / "good2.png", seed=2)
+    make_wav(d / "good3.wav", freq=500)
+    make_mp4(d / "good4.mp4", seed=4)
+    make_jpeg(d / "hostile.jpg", seed=5)
     ref_jpg, ref_png = make_jpeg(d / "x" / "r.jpg", seed=9), make_png(d / "x" / "r.png", seed=9)
     ref_mp4, ref_wav = make_mp4(d / "x" / "r.mp4", seed=9), make_wav(d / "x" / "r.wav", freq=900)
     corrupt(ref_jpg, d / "corrupt.jpg", offset=2, length=200)

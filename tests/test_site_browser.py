@@ -283,7 +283,7 @@ def test_exhibits(tab):
 def test_language_switch_stays_on_the_page(tab, samples):
     page = tab.page
     other = "en" if tab.lang == "vi" else "vi"
-    for path in (f"/{{lang}}/search?q=lantern&community=hoa", f"/{{lang}}/items/{samples['captioned-audio']}"):
+    for path in ("/{lang}/search?q=lantern&community=hoa", f"/{{lang}}/items/{samples['captioned-audio']}"):
         tab.goto(path)
         before = urlsplit(page.url)
         with page.expect_navigation():

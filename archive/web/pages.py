@@ -5,7 +5,7 @@ Views parse the request, call archive.browse, archive.exhibits and the search se
 from __future__ import annotations
 
 import nh3
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.exceptions import BadRequest, HTTPException
@@ -173,16 +173,21 @@ def item(item_id: str):
     archive = _archive()
     with archive.catalog.session() as s:
         page = browse.item_page(s, item_id, archive.vocab, archive.store, viewer=current_viewer())
-    title = pick(page.record.get("title")) or pick({"en": item_id})
-    url = absolute(url_for("pages.item", item_id=item_id))
+    return render_template("item.html", **item_context(page))
+
+
+def item_context(page: browse.ItemPage) -> dict:
+    """What item.html needs besides the page: title, permanent URL, citations, schema.org data."""
+    title = pick(page.record.get("title")) or pick({"en": page.id})
+    url = absolute(url_for("pages.item", item_id=page.id))
     kind = type_name(page.type)
     archive_name = _("Heritage Archive of the Cham, Hoa and Khmer communities of Ho Chi Minh City")
     apa = citation.apa(page.record, title=title.text, kind=kind, archive_name=archive_name, url=url, locale=g.lang,
                        no_date=_("n.d."))
-    bibtex = citation.bibtex(page.record, item_id=item_id, title=title.text, kind=kind, archive_name=archive_name,
+    bibtex = citation.bibtex(page.record, item_id=page.id, title=title.text, kind=kind, archive_name=archive_name,
                              url=url)
-    return render_template("item.html", item=page, title=title, apa=apa, bibtex=bibtex, url=url,
-                           jsonld=seo.item_jsonld(page, archive.vocab, g.lang))
+    return {"item": page, "title": title, "apa": apa, "bibtex": bibtex, "url": url,
+            "jsonld": seo.item_jsonld(page, _archive().vocab, g.lang)}
 
 
 @bp.get("/about")

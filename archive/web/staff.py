@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
 
-from .. import browse, citation, editing, jobs, publishing
+from .. import browse, editing, jobs, publishing
 from ..access import LEVELS
 from ..errors import Conflict, Forbidden, InvalidRecord, Problem
-from . import seo, staff_forms
+from . import staff_forms
 from .auth import current_viewer, publisher, require, staff
-from .present import absolute, pick, type_name
+from .pages import item_context
 
 ACCESS_LEVELS = LEVELS
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -123,17 +123,7 @@ def preview(item_id: str):
     archive = _archive()
     with archive.catalog.session() as s:
         page = browse.item_page(s, item_id, archive.vocab, archive.store, viewer=current_viewer())
-    title = pick(page.record.get("title")) or pick({"en": item_id})
-    url = absolute(url_for("pages.item", item_id=item_id))
-    kind = type_name(page.type)
-    archive_name = _("Heritage Archive of the Cham, Hoa and Khmer communities of Ho Chi Minh City")
-    apa = citation.apa(page.record, title=title.text, kind=kind, archive_name=archive_name, url=url, locale=g.lang,
-                       no_date=_("n.d."))
-    bibtex = citation.bibtex(page.record, item_id=item_id, title=title.text, kind=kind, archive_name=archive_name,
-                             url=url)
-    return render_template("staff/preview.html", item=page, title=title, url=url, apa=apa, bibtex=bibtex,
-                           jsonld=seo.item_jsonld(page, archive.vocab, g.lang),
-                           editable=editing.item_for_edit(archive, item_id))
+    return render_template("staff/preview.html", **item_context(page), editable=editing.item_for_edit(archive, item_id))
 
 
 @bp.post("/items/<item_id>/publish")

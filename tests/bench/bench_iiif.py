@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import getpass
 import hashlib
 import json
 import math
@@ -33,7 +32,8 @@ import requests
 from archive.context import Archive
 from archive.settings import load_settings
 from ingest.pipeline import Ingest
-from tests.live_server import HOST, free_port, live_subprocess, wait_for_port
+from tests.bench.nginx import start_nginx
+from tests.live_server import live_subprocess
 
 WIDTH, HEIGHT = 6000, 4000
 WRK_SCRIPT = """
@@ -46,32 +46,6 @@ request = function()
   return wrk.format("GET", paths[i])
 end
 """
-NGINX_CONF = """
-daemon off;
-user {user};
-worker_processes auto;
-pid {root}/nginx.pid;
-error_log {root}/nginx-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 100000;
-  types {{ image/jpeg jpg; }}
-  client_body_temp_path {root}/nginx-body;
-  proxy_temp_path {root}/nginx-proxy;
-  fastcgi_temp_path {root}/nginx-fastcgi;
-  uwsgi_temp_path {root}/nginx-uwsgi;
-  scgi_temp_path {root}/nginx-scgi;
-  server {{
-    listen {host}:{port};
-    root {derivatives};
-    location / {{ add_header Access-Control-Allow-Origin *; }}
-  }}
-}}
-"""
-
 
 def make_image(path: Path) -> None:
     subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
@@ -128,17 +102,6 @@ def wrk(url: str, paths: list[str], root: Path, name: str, seconds: int, connect
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
-def start_nginx(root: Path, derivatives: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    conf = root / "nginx.conf"
-    # Workers run as this user (the store's directories are private to it); nginx ignores this when not root.
-    conf.write_text(NGINX_CONF.format(user=getpass.getuser(), root=root, host=HOST, port=port,
-                                      derivatives=derivatives))
-    proc = subprocess.Popen(["nginx", "-p", str(root), "-c", str(conf)], stderr=subprocess.PIPE)
-    wait_for_port(port, proc)
-    return proc, f"http://{HOST}:{port}"
-
-
 def random_regions(count: int, seed: int = 1) -> list[tuple[int, int, int, int]]:
     rnd = random.Random(seed)
     regions = []
@@ -184,7 +147,8 @@ def main() -> None:
         data_dir, sha, pyramid, original = ingest(root)
         iiif, static = tile_paths(sha, pyramid)
         derivatives = data_dir.resolve() / "store" / "derivatives" / sha
-        nginx, nginx_url = start_nginx(root, derivatives)
+        nginx, nginx_url = start_nginx(root, derivatives, types="image/jpeg jpg;",
+                                       headers="add_header Access-Control-Allow-Origin *;")
         try:
             with live_subprocess(data_dir, threads=8) as app:
                 same = requests.get(app.url + iiif[0]).content == requests.get(nginx_url + static[0]).content

@@ -11,7 +11,6 @@ requests per second and errors for both, and the ratios app / nginx.
 from __future__ import annotations
 
 import argparse
-import getpass
 import re
 import shutil
 import subprocess
@@ -23,7 +22,8 @@ from urllib.parse import quote
 
 import requests
 
-from tests.live_server import HOST, free_port, live_subprocess, wait_for_port
+from tests.bench.nginx import start_nginx
+from tests.live_server import live_subprocess
 
 REPO = Path(__file__).resolve().parents[2]
 # wrk calls done() once at the end with the merged latency histogram (microseconds) and the error counts.
@@ -35,31 +35,6 @@ done = function(summary, latency, requests)
     e.timeout))
 end
 """
-NGINX_CONF = """
-daemon off;
-user {user};
-worker_processes auto;
-pid {root}/nginx.pid;
-error_log {root}/nginx-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 100000;
-  types {{ text/html html; }}
-  client_body_temp_path {root}/nginx-body;
-  proxy_temp_path {root}/nginx-proxy;
-  fastcgi_temp_path {root}/nginx-fastcgi;
-  uwsgi_temp_path {root}/nginx-uwsgi;
-  scgi_temp_path {root}/nginx-scgi;
-  server {{
-    listen {host}:{port};
-    root {pages};
-  }}
-}}
-"""
-
 
 @dataclass
 class Run:
@@ -105,15 +80,6 @@ def wrk(url: str, script: Path, duration: int, connections: int) -> Run:
     return Run(n, micros / 1e6, p50 / 1000, p95 / 1000, p99 / 1000, sum(errors))
 
 
-def start_nginx(root: Path, pages_dir: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    conf = root / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(user=getpass.getuser(), root=root, host=HOST, port=port, pages=pages_dir))
-    proc = subprocess.Popen(["nginx", "-p", str(root), "-c", str(conf)], stderr=subprocess.PIPE)
-    wait_for_port(port, proc)
-    return proc, f"http://{HOST}:{port}"
-
-
 def warm(url: str, times: int = 20) -> None:
     with requests.Session() as session:
         for _ in range(times):
@@ -146,7 +112,7 @@ def main() -> None:
             for name, path in paths.items():
                 warm(app.url + path)
                 app_runs[name] = wrk(app.url + path, script, args.duration, args.connections)
-        nginx, nginx_url = start_nginx(root, static)
+        nginx, nginx_url = start_nginx(root, static, types="text/html html;")
         try:
             for name in paths:
                 url = f"{nginx_url}/{name}.html"
