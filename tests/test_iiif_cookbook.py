@@ -11,7 +11,7 @@ import pytest
 
 from iiif.presentation import CanvasSpec, Content, ImageService, ManifestSpec, TextTrack, build_manifest
 
-COOKBOOK = Path(__file__).resolve().parents[2] / "shared" / "iiif" / "cookbook"
+COOKBOOK = Path(__file__).resolve().parent / "fixtures" / "iiif" / "cookbook"
 BASE = "https://example.org/iiif"
 IMAGE_API = "https://iiif.io/api/image/3.0/example/reference"
 

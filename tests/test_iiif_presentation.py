@@ -21,7 +21,7 @@ from ingest.pipeline import Ingest
 from tests.live_server import live_app
 from tests.media import make_jpeg, make_mp4, make_wav
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "iiif"
+SHARED = Path(__file__).resolve().parent / "fixtures" / "iiif"
 SCHEMA = json.loads((SHARED / "iiif_3_0.json").read_text("utf-8"))
 COOKBOOK = sorted((SHARED / "cookbook").glob("*.json"))
 SCRIPTS = {"Cham", "Khmr", "Hani", "Hant", "Hans", "Latn", "Arab"}

@@ -13,7 +13,7 @@ from archive.access import visible_to_public
 from archive.catalog.models import Collection, Item
 from tests.live_server import live_app
 
-SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "shared" / "iiif" / "iiif_3_0.json").read_text("utf-8"))
+SCHEMA = json.loads((Path(__file__).resolve().parent / "fixtures" / "iiif" / "iiif_3_0.json").read_text("utf-8"))
 BODY_TYPES = {"image": "Image", "audio": "Sound", "video": "Video"}
 LANGUAGE_TAG = re.compile(r"^(none|[a-z]{2,3}(-(Cham|Khmr|Hani|Hant|Hans|Latn|Arab))?(-([A-Z]{2}|[0-9]{3}))?)$")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from ingest.pipeline import Ingest
 from tests.live_server import live_app
 
-TEST_IMAGE = Path(__file__).resolve().parents[2] / "shared" / "iiif" / "67352ccc-d1b0-11e1-89ae-279075081939.png"
+TEST_IMAGE = Path(__file__).resolve().parent / "fixtures" / "iiif" / "67352ccc-d1b0-11e1-89ae-279075081939.png"
 VALIDATOR = Path(sys.executable).with_name("iiif-validate.py")
 
 
