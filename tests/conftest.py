@@ -25,9 +25,17 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "var"
 
 
+# Argon2 at a test cost (like any setting, through load_settings), so sign-ins don't dominate the suite.
+TEST_SETTINGS = {"workers": 2, "password_time_cost": 1, "password_memory_kib": 1024}
+
+
+def make_settings(data_dir: Path, **overrides):
+    return load_settings(environ={}, data_dir=str(data_dir), **{**TEST_SETTINGS, **overrides})
+
+
 @pytest.fixture
 def settings(data_dir: Path):
-    return load_settings(environ={}, data_dir=str(data_dir), workers=2)
+    return make_settings(data_dir)
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ from archive import accounts, publishing
 from archive.accounts import Viewer
 from archive.catalog.models import Item, MediaFile
 from archive.context import Archive
-from archive.settings import load_settings
 from archive.web import create_app
 from ingest.pipeline import Ingest
+from tests.conftest import make_settings
 from tests.staff_client import PASSWORD, sign_in
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,8 +72,7 @@ def _write_batch(root: Path) -> Path:
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("leaks")
     media = _write_batch(root)
-    settings = load_settings(environ={}, data_dir=str(root / "var"), workers=2, password_time_cost=1,
-                             password_memory_kib=1024)
+    settings = make_settings(root / "var")
     archive = Archive(settings)
     from archive.importer import import_collections
     assert not import_collections(archive, root / "collections.json").rejected

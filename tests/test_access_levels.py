@@ -18,11 +18,11 @@ from archive.accounts import Viewer
 from archive.catalog.models import Item
 from archive.context import Archive
 from archive.importer import import_records
-from archive.settings import load_settings
 from search.elasticsearch_backend import ElasticsearchBackend
 from search.indexing import reindex
 from search.request import SearchRequest
 from search.whoosh_backend import WhooshBackend
+from tests.conftest import make_settings
 
 TODAY = date.today()
 LATER = TODAY + timedelta(days=11)  # after the active embargo
@@ -61,8 +61,7 @@ def viewer(role: str | None) -> Viewer:
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
     root = tmp_path_factory.mktemp("access-levels")
-    archive = Archive(load_settings(environ={}, data_dir=str(root / "var"), workers=2, password_time_cost=1,
-                                    password_memory_kib=1024))
+    archive = Archive(make_settings(root / "var"))
     records = []
     for n, (level, status, embargo) in enumerate(CASES):
         word = SECRET if (level, status, embargo) == ("public", "published", "active") else f"word{'abcdefgh'[n % 8]}"

@@ -15,15 +15,9 @@ from archive.accounts import Viewer
 from archive.catalog.models import AuditEntry
 from archive.errors import BadCredentials
 from archive.importer import import_records
-from archive.settings import load_settings
 
 PASSWORD = "correct horse battery"
 
-
-@pytest.fixture
-def settings(data_dir):
-    return load_settings(environ={}, data_dir=str(data_dir), workers=2, password_time_cost=1,
-                         password_memory_kib=1024)
 
 
 def test_the_services_leave_a_trail_newest_first(archive, tmp_path):

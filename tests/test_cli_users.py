@@ -16,12 +16,6 @@ from archive.errors import BadCredentials
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def settings(data_dir):
-    from archive.settings import load_settings
-    return load_settings(environ={}, data_dir=str(data_dir), workers=2, password_time_cost=1,
-                         password_memory_kib=1024)
-
 
 @pytest.fixture
 def heritage(data_dir):

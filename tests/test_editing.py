@@ -14,7 +14,6 @@ from archive.access import EVERYTHING
 from archive.catalog.service import get_item
 from archive.errors import Conflict, Forbidden, InvalidRecord
 from archive.importer import import_records
-from archive.settings import load_settings
 from search.request import SearchRequest
 
 PASSWORD = "correct horse battery"
@@ -22,11 +21,6 @@ KATE = {"title": {"vi": "Lễ hội Katê", "en": "Katê festival", "cjm-Cham": 
         "description": {"vi": "Mô tả ban đầu.", "en": "First description."}, "community": "cham"}
 LANTERN = {"title": {"vi": "Đêm hoa đăng", "en": "Lantern night"}, "community": "hoa", "access": "staff"}
 
-
-@pytest.fixture
-def settings(data_dir):
-    return load_settings(environ={}, data_dir=str(data_dir), workers=2, password_time_cost=1,
-                         password_memory_kib=1024)
 
 
 @pytest.fixture

@@ -14,16 +14,10 @@ from archive.accounts import Viewer
 from archive.catalog.service import get_item
 from archive.errors import Forbidden, InvalidRecord
 from archive.importer import import_records
-from archive.settings import load_settings
 from search.request import SearchRequest
 
 PASSWORD = "correct horse battery"
 
-
-@pytest.fixture
-def settings(data_dir):
-    return load_settings(environ={}, data_dir=str(data_dir), workers=2, password_time_cost=1,
-                         password_memory_kib=1024)
 
 
 @pytest.fixture

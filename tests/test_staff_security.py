@@ -14,6 +14,7 @@ from archive.settings import load_settings
 from archive.web import create_app
 
 from .staff_client import PASSWORD, add_user, import_items, page_token, sign_in, token_in
+from tests.conftest import make_settings
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 WINDOW = 4  # seconds in which failed sign-ins count (short, so the test can wait for it to pass)
@@ -22,8 +23,7 @@ LIMIT = 64 * 1024  # the largest upload accepted in these tests
 
 @pytest.fixture
 def settings(data_dir):
-    return load_settings(environ={}, data_dir=str(data_dir), workers=1, password_time_cost=1,
-                         password_memory_kib=8192, login_window_seconds=WINDOW, max_upload_bytes=LIMIT)
+    return make_settings(data_dir, workers=1, login_window_seconds=WINDOW, max_upload_bytes=LIMIT)
 
 
 @pytest.fixture

@@ -11,17 +11,16 @@ import pytest
 
 from archive import accounts
 from archive.catalog.service import get_item
-from archive.settings import load_settings
 from archive.web import create_app
 from search.request import request_from_params
 
 from .staff_client import add_user, import_items, page_token, sign_in
+from tests.conftest import make_settings
 
 
 @pytest.fixture
 def settings(data_dir):
-    return load_settings(environ={}, data_dir=str(data_dir), workers=1, password_time_cost=1,
-                         password_memory_kib=8192)
+    return make_settings(data_dir, workers=1)
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from archive import accounts, audit, jobs, uploads
 from archive.catalog.models import Item, Job, MediaFile, Upload
 from archive.errors import Conflict, Forbidden, NotFound, OffsetMismatch, UploadRejected
 from archive.filestore import sha256_file
-from archive.settings import load_settings
 from tests.media import make_jpeg
+from tests.conftest import make_settings
 
 PASSWORD = "correct horse battery"
 LIMIT = 2 * 1024 * 1024
@@ -28,8 +28,7 @@ LIMIT = 2 * 1024 * 1024
 
 @pytest.fixture
 def settings(data_dir):
-    return load_settings(environ={}, data_dir=str(data_dir), workers=2, password_time_cost=1,
-                         password_memory_kib=1024, max_upload_bytes=LIMIT)
+    return make_settings(data_dir, max_upload_bytes=LIMIT)
 
 
 @pytest.fixture
