@@ -110,8 +110,8 @@ def create_user(archive: Archive, username: str, password: str, role: str, displ
                     password_hash=_hasher(archive).hash(password), active=True)
         s.add(user)
         s.flush()
+        audit.record(archive, actor, "user_add", f"user:{user.username}", {"role": role}, session=s)
         s.expunge(user)
-    audit.record(archive, actor, "user_add", f"user:{user.username}", {"role": role})
     return user
 
 
@@ -139,27 +139,35 @@ def list_users(archive: Archive) -> list[UserRow]:
                 for u in s.scalars(select(User).order_by(User.username))]
 
 
-def _change(archive: Archive, user_id: int, actor: Viewer | None, action: str, **values) -> User:
+def _change(archive: Archive, user_id: int, actor: Viewer | None, action: str, *, end_sessions: bool = False,
+            **values) -> User:
     _require_admin(actor)
     with archive.catalog.session() as s:
         user = s.get(User, user_id)
         if user is None:
             raise NotFound(f"no user {user_id}")
         before = {k: getattr(user, k) for k in values}
+        was_admin = user.role == "admin" and user.active
         for key, value in values.items():
             setattr(user, key, value)
+        if end_sessions:
+            user.session_generation += 1
         s.flush()
         admins = s.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True)))
-        if not admins:  # raising rolls the change back
+        if was_admin and not admins:  # raising rolls the change back
             raise Conflict(f"{user.username} is the last active administrator; make another one first")
+        audit.record(archive, actor, action, f"user:{user.username}",
+                     {k: {"from": before[k], "to": v} for k, v in values.items()}, session=s)
         s.expunge(user)
-    audit.record(archive, actor, action, f"user:{user.username}",
-                 {k: {"from": before[k], "to": v} for k, v in values.items()})
     return user
 
 
 def disable_user(archive: Archive, user_id: int, actor: Viewer | None = None) -> User:
-    return _change(archive, user_id, actor, "user_disable", active=False)
+    return _change(archive, user_id, actor, "user_disable", end_sessions=True, active=False)
+
+
+def enable_user(archive: Archive, user_id: int, actor: Viewer | None = None) -> User:
+    return _change(archive, user_id, actor, "user_enable", active=True)
 
 
 def set_role(archive: Archive, user_id: int, role: str, actor: Viewer | None = None) -> User:
@@ -177,8 +185,7 @@ def set_password(archive: Archive, user_id: int, password: str, actor: Viewer | 
         if user is None:
             raise NotFound(f"no user {user_id}")
         user.password_hash = _hasher(archive).hash(password)
-        name = user.username
-    audit.record(archive, actor, "password_change", f"user:{name}", {})
+        audit.record(archive, actor, "password_change", f"user:{user.username}", {}, session=s)
 
 
 def _throttle(archive: Archive, s, username: str, remote_addr: str, now: datetime) -> None:
@@ -227,7 +234,7 @@ def authenticate(archive: Archive, username: str, password: str, remote_addr: st
     if not _verified(hasher, user, password):
         with archive.catalog.session() as s:
             s.add(LoginAttempt(username=username, remote_addr=remote_addr, at=now))
-        audit.record(archive, None, "login_failed", f"user:{username}", {}, remote_addr=remote_addr)
+            audit.record(archive, None, "login_failed", f"user:{username}", {}, remote_addr=remote_addr, session=s)
         raise BadCredentials()
     rehashed = hasher.hash(password) if hasher.check_needs_rehash(user.password_hash) else None
     with archive.catalog.session() as s:
@@ -235,6 +242,6 @@ def authenticate(archive: Archive, username: str, password: str, remote_addr: st
         user.password_hash = rehashed or user.password_hash
         user.last_login_at = now
         s.flush()
+        audit.record(archive, viewer_of(user), "login", f"user:{username}", {}, remote_addr=remote_addr, session=s)
         s.expunge(user)
-    audit.record(archive, viewer_of(user), "login", f"user:{username}", {}, remote_addr=remote_addr)
     return user

@@ -10,20 +10,26 @@ from sqlalchemy import select
 
 from .catalog.models import AuditEntry
 
-ACTIONS = ("login", "login_failed", "login_throttled", "logout", "user_add", "user_disable", "role_change",
-           "password_change", "upload", "ingest_done", "ingest_rejected", "create", "edit", "revert", "publish",
+ACTIONS = ("login", "login_failed", "login_throttled", "logout", "user_add", "user_disable", "user_enable",
+           "role_change", "password_change", "upload", "ingest_done", "ingest_rejected", "create", "edit", "revert", "publish",
            "unpublish", "access_change")
 CSV_COLUMNS = ("at", "username", "action", "target", "details", "remote_addr")
 
 
 def record(archive, actor, action: str, target: str | None = None, details: dict | None = None, *,
-           remote_addr: str | None = None) -> None:
-    """Append one entry; ``actor`` is an accounts.Viewer, or None for the system and anonymous attempts."""
+           remote_addr: str | None = None, session=None) -> None:
+    """Append one entry; ``actor`` is an accounts.Viewer, or None for the system and anonymous attempts.
+
+    Given the ``session`` that makes the change, the entry commits with it or not at all."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
+    entry = AuditEntry(user_id=getattr(actor, "user_id", None), username=getattr(actor, "username", None),
+                       action=action, target=target, details=details or {}, remote_addr=remote_addr)
+    if session is not None:
+        session.add(entry)
+        return
     with archive.catalog.session() as s:
-        s.add(AuditEntry(user_id=getattr(actor, "user_id", None), username=getattr(actor, "username", None),
-                         action=action, target=target, details=details or {}, remote_addr=remote_addr))
+        s.add(entry)
 
 
 def _query(action: str | None, actor: str | None, since: datetime | None, target: str | None):

@@ -136,7 +136,15 @@ def _first_admin(archive: Archive) -> None:
 
     from .accounts import create_user, list_users
 
-    if any(u.role == "admin" and u.active for u in list_users(archive)):
+    users = {u.username: u for u in list_users(archive)}
+    if any(u.role == "admin" and u.active for u in users.values()):
+        return
+    if "admin" in users:  # taken by a disabled or non-admin account: say how to get in rather than fail
+        taken = users["admin"]
+        state = "" if taken.active else ", disabled"
+        click.echo(f"no active administrator; the account 'admin' exists ({taken.role}{state}): "
+                   "`heritage user enable admin`, `heritage user set-role admin admin` or "
+                   "`heritage user add NAME --role admin` gives you one")
         return
     password = secrets.token_urlsafe(12)
     create_user(archive, "admin", password, "admin", display_name="Administrator")
@@ -241,7 +249,7 @@ def worker(obj: _Context) -> None:
 
 @main.group()
 def user() -> None:
-    """Accounts: add, disable, change role or password, list."""
+    """Accounts: add, disable or enable, change role or password, list."""
 
 
 def _password(password_stdin: bool) -> str:
@@ -284,6 +292,17 @@ def user_disable(obj: _Context, username: str) -> None:
     archive = obj.archive
     _account_errors(lambda: disable_user(archive, find_user(archive, username).id))
     click.echo(f"disabled {username}")
+
+
+@user.command("enable")
+@click.argument("username")
+@click.pass_obj
+def user_enable(obj: _Context, username: str) -> None:
+    from .accounts import enable_user, find_user
+
+    archive = obj.archive
+    _account_errors(lambda: enable_user(archive, find_user(archive, username).id))
+    click.echo(f"enabled {username}")
 
 
 @user.command("set-role")

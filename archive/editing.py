@@ -197,8 +197,9 @@ def _save(archive: Archive, item_id: str, record: dict, actor: Viewer, *, expect
         service.apply_record(s, item, record)
         after = {"type": item.type, **item.record}
         number = save_version(s, item, action, actor)
-    changed = sorted(k for k in {*before, *after} if before.get(k) != after.get(k))
-    audit.record(archive, actor, action, f"item:{item_id}", {"version": number, "fields": changed, **details})
+        changed = sorted(k for k in {*before, *after} if before.get(k) != after.get(k))
+        audit.record(archive, actor, action, f"item:{item_id}", {"version": number, "fields": changed, **details},
+                     session=s)
     return number, True
 
 

@@ -29,9 +29,9 @@ def _set_status(archive: Archive, item_id: str, status: str, actor: Viewer) -> N
             return
         ensure_first_version(s, item)
         item.status = status
-        number = save_version(s, item, "publish" if status == "published" else "unpublish", actor)
-    audit.record(archive, actor, "publish" if status == "published" else "unpublish", f"item:{item_id}",
-                 {"version": number})
+        action = "publish" if status == "published" else "unpublish"
+        number = save_version(s, item, action, actor)
+        audit.record(archive, actor, action, f"item:{item_id}", {"version": number}, session=s)
     index_items(archive, [item_id])
 
 
@@ -71,7 +71,7 @@ def set_access(archive: Archive, item_id: str, access: str, actor: Viewer, *, se
         service.apply_record(s, item, record)
         item.embargo_until = embargo_until
         number = save_version(s, item, "access_change", actor)
-    audit.record(archive, actor, "access_change", f"item:{item_id}", {
-        "version": number, "from": before[0], "to": access, "sensitivity_note": bool(note),
-        "embargo_until": embargo_until.isoformat() if embargo_until else None})
+        audit.record(archive, actor, "access_change", f"item:{item_id}", {
+            "version": number, "from": before[0], "to": access, "sensitivity_note": bool(note),
+            "embargo_until": embargo_until.isoformat() if embargo_until else None}, session=s)
     index_items(archive, [item_id])

@@ -127,8 +127,9 @@ def finish_upload(archive: Archive, upload_id: str, actor: Viewer) -> int:
                   state="queued")
         s.add(job)
         s.flush()
-        job_id, name, size = job.id, upload.filename, upload.size
-    audit.record(archive, actor, "upload", f"job:{job_id}", {"file": name, "bytes": size})
+        job_id = job.id
+        audit.record(archive, actor, "upload", f"job:{job_id}", {"file": upload.filename, "bytes": upload.size},
+                     session=s)
     enqueue(archive, job_id)
     return job_id
 

@@ -152,6 +152,9 @@ def test_only_administrators_manage_accounts_and_the_last_one_stays(archive, adm
     assert accounts.get_user(archive, admin.user_id).active
     promoted = accounts.viewer_of(accounts.set_role(archive, editor.user_id, "admin", actor=admin))
     assert accounts.set_role(archive, admin.user_id, "editor", actor=promoted).role == "editor"
+    demoted = accounts.viewer_of(accounts.get_user(archive, admin.user_id))
+    with pytest.raises(Forbidden):
+        accounts.enable_user(archive, editor.user_id, actor=demoted)
     changes = audit.entries(archive, action="role_change")
     assert [(e.username, e.target, e.details) for e in changes] == [
         ("ed", "user:root", {"role": {"from": "admin", "to": "editor"}}),

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from archive import accounts, audit, editing, publishing
 from archive.accounts import Viewer
-from archive.catalog.models import AuditEntry
+from archive.catalog.models import AuditEntry, Item
 from archive.errors import BadCredentials
 from archive.importer import import_records
 
@@ -40,6 +40,25 @@ def test_the_services_leave_a_trail_newest_first(archive, tmp_path):
         ("edit", "lan", f"item:{item_id}"), ("login_failed", None, "user:lan"), ("login", "lan", "user:lan"),
         ("user_add", "root", "user:lan"), ("user_add", None, "user:root")]
     assert {e.action for e in audit.entries(archive)} <= set(audit.ACTIONS)
+
+
+def test_a_change_and_its_entry_commit_together(archive, tmp_path, monkeypatch):
+    """A fault while writing the entry (injected: the action is refused) leaves the change undone too."""
+    admin = accounts.viewer_of(accounts.create_user(archive, "root", PASSWORD, "admin"))
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps({"title": {"vi": "Chùa", "en": "Pagoda"}, "community": "khmer"}), "utf-8")
+    item_id = import_records(archive, path).new[0]
+    monkeypatch.setattr(audit, "ACTIONS", tuple(a for a in audit.ACTIONS if a not in ("unpublish", "role_change")))
+    with pytest.raises(ValueError, match="unknown audit action 'unpublish'"):
+        publishing.unpublish(archive, item_id, admin)
+    editor = accounts.create_user(archive, "lan", PASSWORD, "editor", actor=admin)
+    with pytest.raises(ValueError, match="unknown audit action 'role_change'"):
+        accounts.set_role(archive, editor.id, "researcher", actor=admin)
+    with archive.catalog.session() as s:
+        assert s.scalars(select(Item.status).where(Item.id == item_id)).one() == "published"
+    assert editing.history(archive, item_id)[-1].action == "create"
+    assert accounts.get_user(archive, editor.id).role == "editor"
+    assert [e.action for e in audit.entries(archive)] == ["user_add", "user_add"]
 
 
 def test_filters_and_paging(archive):

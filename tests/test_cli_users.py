@@ -42,6 +42,9 @@ def test_add_list_change_role_and_disable(heritage, archive):
     assert "(disabled)" in heritage("user", "list").output.splitlines()[0]
     with pytest.raises(BadCredentials):
         accounts.authenticate(archive, "lan", PASSWORD, "127.0.0.1")
+    assert heritage("user", "enable", "lan").output.strip() == "enabled lan"
+    assert "(disabled)" not in heritage("user", "list").output
+    assert accounts.authenticate(archive, "lan", PASSWORD, "127.0.0.1").role == "contributor"
 
 
 def test_the_password_prompt_asks_twice(heritage, archive):
@@ -86,6 +89,16 @@ def test_demo_makes_a_first_administrator_once_and_says_how_to_sign_in(heritage,
     again = heritage("demo", "--samples", str(samples))
     assert again.exit_code == 0 and "password" not in again.output
     assert [u.username for u in accounts.list_users(archive)] == ["admin"]
+
+
+def test_demo_says_how_to_get_in_when_the_name_admin_is_taken_by_someone_else(heritage, archive, tmp_path):
+    assert heritage("user", "add", "admin", "--role", "editor", "--password-stdin", input=PASSWORD).exit_code == 0
+    demo = heritage("demo", "--samples", str(_tiny_samples(tmp_path)))
+    assert demo.exit_code == 0, demo.output
+    assert "no active administrator; the account 'admin' exists (editor)" in demo.output
+    assert "heritage user set-role admin admin" in demo.output and "password" not in demo.output
+    assert [(u.username, u.role) for u in accounts.list_users(archive)] == [("admin", "editor")]
+    assert heritage("user", "set-role", "admin", "admin").exit_code == 0  # not blocked by the missing administrator
 
 
 def test_the_sample_archive_has_its_administrator(sample_archive):

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from archive import accounts
+from archive import accounts, audit
 from archive.catalog.service import get_item
 from archive.web import create_app
 from search.request import request_from_params
@@ -203,6 +203,14 @@ def test_an_admin_manages_accounts(settings, archive):
     admin.post(f"/en/staff/admin/users/{users['lan'].id}/disable", data={"csrf_token": token})
     assert lan.get("/en/staff/").status_code == 302  # the open session ends at once
     assert sign_in(lan, "lan", "a good long password").status_code == 401
+    enable = f"/en/staff/admin/users/{users['lan'].id}/enable"
+    assert f'action="{enable}"' in admin.get("/en/staff/admin/users").get_data(as_text=True)
+    enabled = admin.post(enable, data={"csrf_token": token})
+    assert enabled.status_code == 302
+    assert lan.get("/en/staff/").status_code == 302  # the session from before the disabling stays ended
+    assert sign_in(lan, "lan", "a good long password").status_code == 302
+    assert lan.get("/en/staff/").status_code == 200
+    assert [e.target for e in audit.entries(archive, action="user_enable")] == ["user:lan"]
 
 
 def test_signing_out_ends_the_session(client):

@@ -126,6 +126,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))  # archive.accounts.ROLES
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of every session id: raised when the account is disabled, so enabling it again revives no old session.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

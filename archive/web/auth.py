@@ -2,7 +2,8 @@
 session cookie's flags, role guards, and ``current_viewer()`` — the viewer every door hands to archive.access.
 
 The user is reloaded from the catalog on every request, so disabling an account or changing its role takes effect at
-once; the session id carries a digest of the password hash, so a new password signs out every other session.
+once; the session id carries a digest of the password hash and the account's session generation, so a new password
+signs out every other session and an account disabled then enabled again starts with none.
 """
 from __future__ import annotations
 
@@ -53,14 +54,14 @@ class SignedIn:
         self.display_name = user.display_name or user.username
         self.role = user.role
         self.viewer = accounts.viewer_of(user)
-        self._session_id = f"{user.id}.{_password_digest(user.password_hash)}"
+        self._session_id = f"{user.id}.{_session_digest(user)}"
 
     def get_id(self) -> str:
         return self._session_id
 
 
-def _password_digest(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+def _session_digest(user) -> str:
+    return hashlib.sha256(f"{user.session_generation}.{user.password_hash}".encode()).hexdigest()[:16]
 
 
 @login_manager.user_loader
@@ -72,7 +73,7 @@ def _load_user(session_id: str) -> SignedIn | None:
         user = accounts.get_user(_archive(), int(user_id))
     except NotFound:
         return None
-    if not user.active or not secrets.compare_digest(digest, _password_digest(user.password_hash)):
+    if not user.active or not secrets.compare_digest(digest, _session_digest(user)):
         return None
     return SignedIn(user)
 

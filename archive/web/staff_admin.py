@@ -88,3 +88,10 @@ def disable(user_id: int):
     accounts.disable_user(_archive(), user_id, actor=current_viewer())
     flash(_("Account disabled: it can no longer sign in."), "success")
     return redirect(url_for(".users"))
+
+
+@bp.post("/users/<int:user_id>/enable")
+def enable(user_id: int):
+    accounts.enable_user(_archive(), user_id, actor=current_viewer())
+    flash(_("Account enabled: it can sign in again."), "success")
+    return redirect(url_for(".users"))

@@ -196,6 +196,7 @@ def labels(kind: str) -> dict[str, str]:
         return {"login": _("Signed in"), "login_failed": _("Failed sign-in"),
                 "login_throttled": _("Sign-in refused (too many failures)"), "logout": _("Signed out"),
                 "user_add": _("Account created"), "user_disable": _("Account disabled"),
+                "user_enable": _("Account enabled"),
                 "role_change": _("Role change"), "password_change": _("Password change"), "upload": _("Upload"),
                 "ingest_done": _("Ingest done"), "ingest_rejected": _("Ingest rejected"), "create": _("Created"),
                 "edit": _("Edit"), "revert": _("Revert"), "publish": _("Publish"), "unpublish": _("Unpublish"),

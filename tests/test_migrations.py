@@ -1,0 +1,42 @@
+"""The Alembic migrations build exactly the schema the models declare, and an older catalog upgrades in place."""
+from __future__ import annotations
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from archive.catalog.db import MIGRATIONS, Catalog
+from archive.catalog.models import Base
+
+
+def _alembic(catalog: Catalog, connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection_url"] = catalog.url
+    config.attributes["connection"] = connection
+    return config
+
+
+def test_the_migrations_match_the_models(tmp_path):
+    catalog = Catalog(f"sqlite:///{tmp_path / 'catalog.sqlite'}")
+    catalog.upgrade()
+    with catalog.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    catalog.dispose()
+    assert differences == []
+
+
+def test_a_catalog_at_the_previous_revision_keeps_its_users_when_upgraded(tmp_path):
+    catalog = Catalog(f"sqlite:///{tmp_path / 'catalog.sqlite'}")
+    with catalog.engine.begin() as connection:
+        command.upgrade(_alembic(catalog, connection), "0002")
+        assert "session_generation" not in {c["name"] for c in inspect(connection).get_columns("users")}
+        connection.execute(text("INSERT INTO users (username, password_hash, role, active, created_at) "
+                                "VALUES ('lan', 'x', 'editor', 1, '2026-01-01 00:00:00')"))
+    catalog.upgrade()
+    with catalog.engine.connect() as connection:
+        rows = connection.execute(text("SELECT username, session_generation FROM users")).all()
+    catalog.dispose()
+    assert rows == [("lan", 0)]
