@@ -269,6 +269,14 @@ def _account_errors(call):
         raise click.ClickException(str(exc)) from exc
 
 
+def _change_user(obj: _Context, username: str, change, *args) -> None:
+    """``change(archive, user_id, *args)`` on the named account, its domain errors turned into CLI errors."""
+    from .accounts import find_user
+
+    archive = obj.archive
+    _account_errors(lambda: change(archive, find_user(archive, username).id, *args))
+
+
 @user.command("add")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(["admin", "editor", "contributor", "researcher"]))
@@ -287,10 +295,9 @@ def user_add(obj: _Context, username: str, role: str, display_name: str | None, 
 @click.argument("username")
 @click.pass_obj
 def user_disable(obj: _Context, username: str) -> None:
-    from .accounts import disable_user, find_user
+    from .accounts import disable_user
 
-    archive = obj.archive
-    _account_errors(lambda: disable_user(archive, find_user(archive, username).id))
+    _change_user(obj, username, disable_user)
     click.echo(f"disabled {username}")
 
 
@@ -298,10 +305,9 @@ def user_disable(obj: _Context, username: str) -> None:
 @click.argument("username")
 @click.pass_obj
 def user_enable(obj: _Context, username: str) -> None:
-    from .accounts import enable_user, find_user
+    from .accounts import enable_user
 
-    archive = obj.archive
-    _account_errors(lambda: enable_user(archive, find_user(archive, username).id))
+    _change_user(obj, username, enable_user)
     click.echo(f"enabled {username}")
 
 
@@ -310,10 +316,9 @@ def user_enable(obj: _Context, username: str) -> None:
 @click.argument("role", type=click.Choice(["admin", "editor", "contributor", "researcher"]))
 @click.pass_obj
 def user_set_role(obj: _Context, username: str, role: str) -> None:
-    from .accounts import find_user, set_role
+    from .accounts import set_role
 
-    archive = obj.archive
-    _account_errors(lambda: set_role(archive, find_user(archive, username).id, role))
+    _change_user(obj, username, set_role, role)
     click.echo(f"{username} is now {role}")
 
 
@@ -322,10 +327,10 @@ def user_set_role(obj: _Context, username: str, role: str) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 @click.pass_obj
 def user_password(obj: _Context, username: str, password_stdin: bool) -> None:
-    from .accounts import find_user, set_password
+    from .accounts import set_password
 
-    archive = obj.archive
-    _account_errors(lambda: set_password(archive, find_user(archive, username).id, _password(password_stdin)))
+    # the password is asked for once the account is found
+    _change_user(obj, username, lambda archive, user_id: set_password(archive, user_id, _password(password_stdin)))
     click.echo(f"password of {username} changed")
 
 
