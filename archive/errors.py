@@ -61,7 +61,12 @@ class LoginThrottled(ArchiveError):
 
 
 class UploadRejected(ArchiveError):
-    """A file cannot be taken (too big, empty, a bad name or type); the message names the file and the reason."""
+    """A file cannot be taken (too big, empty, a bad name or type); ``reason`` (an archive.reasons.Reason) names the
+    file and says why."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
 
 
 class OffsetMismatch(Conflict):

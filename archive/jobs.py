@@ -20,6 +20,7 @@ from .catalog import service
 from .catalog.models import Job, Upload
 from .context import Archive
 from .filestore import sha256_file
+from .reasons import Reason, reason_of
 from .settings import load_settings
 from .uploads import discard, purge_stale, upload_path
 
@@ -35,11 +36,16 @@ class JobRow:
     id: int
     filename: str
     state: str
-    reason: str | None
+    reasons: list[Reason]
     item_id: str | None
     username: str | None
     created_at: datetime
     updated_at: datetime
+
+    @property
+    def reason(self) -> str | None:
+        """The reasons in English, as the audit log has them."""
+        return "; ".join(self.reasons) or None
 
 
 def list_jobs(archive: Archive, *, actor_id: int | None = None, ids: list[int] | None = None,
@@ -51,8 +57,14 @@ def list_jobs(archive: Archive, *, actor_id: int | None = None, ids: list[int] |
     if ids is not None:
         query = query.where(Job.id.in_(ids))
     with archive.catalog.session() as s:
-        return [JobRow(j.id, j.filename, j.state, j.reason, j.item_id, j.username, j.created_at, j.updated_at)
+        return [JobRow(j.id, j.filename, j.state, _reasons_of(j), j.item_id, j.username, j.created_at, j.updated_at)
                 for j in s.scalars(query)]
+
+
+def _reasons_of(job: Job) -> list[Reason]:
+    if job.reasons is not None:
+        return [Reason.from_dict(r) for r in job.reasons]
+    return [reason_of(job.reason)] if job.reason else []
 
 
 @cache
@@ -98,7 +110,10 @@ def run_worker(archive: Archive, *, workers: int = 1) -> None:
              max_delay=POLL_SECONDS).run()
 
 
-def _set(archive: Archive, job_id: int, **values) -> None:
+def _set(archive: Archive, job_id: int, *, reasons: list[Reason] = (), **values) -> None:
+    """Update the job; its reasons are kept both as English text and as codes with values."""
+    reasons = [reason_of(r) for r in reasons]
+    values.update(reason="; ".join(reasons) or None, reasons=[r.as_dict() for r in reasons] or None)
     with archive.catalog.session() as s:
         s.execute(update(Job).where(Job.id == job_id).values(**values))
 
@@ -127,18 +142,20 @@ def run_job(archive: Archive, job_id: int) -> None:
         summary = Ingest(archive, progress=False).run([path])
     except Exception as exc:  # the job must end in a state the uploader sees; the worker goes on with the next
         log.exception("ingest job %s (%s) failed", job_id, path.name)
-        _set(archive, job_id, state="failed", reason=f"{type(exc).__name__}: {exc}")
+        crash = Reason("internal_error", detail=f"{type(exc).__name__}: {exc}")
+        _set(archive, job_id, state="failed", reasons=[crash])
         return
     if summary.rejected:
-        reason = "; ".join(reason for r in summary.rejected for reason in r.reasons)
-        _set(archive, job_id, state="rejected", reason=reason)
-        audit.record(archive, actor, "ingest_rejected", f"job:{job_id}", {"file": path.name, "reason": reason})
+        reasons = [reason for r in summary.rejected for reason in r.reasons]
+        _set(archive, job_id, state="rejected", reasons=reasons)
+        audit.record(archive, actor, "ingest_rejected", f"job:{job_id}", {"file": path.name,
+                                                                          "reason": "; ".join(reasons)})
     else:
         with archive.catalog.session() as s:
             known = service.media_by_sha(s, [sha]).get(sha)
             item_id = known.item_id if known else None
-        duplicate = None if summary.new else "the same file is already in the archive"
-        _set(archive, job_id, state="done", item_id=item_id, reason=duplicate)
+        _set(archive, job_id, state="done", item_id=item_id,
+             reasons=[] if summary.new else [Reason("already_in_archive")])
         audit.record(archive, actor, "ingest_done", f"item:{item_id}", {"file": path.name, "job": job_id,
                                                                         "new": bool(summary.new)})
     discard(archive, upload.id)

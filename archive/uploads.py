@@ -23,6 +23,7 @@ from .accounts import Viewer
 from .catalog.models import Job, Upload
 from .context import Archive
 from .errors import Conflict, Forbidden, NotFound, OffsetMismatch, UploadRejected
+from .reasons import Reason
 from .text import clean
 
 MAX_NAME_BYTES = 200
@@ -42,17 +43,18 @@ def safe_filename(raw: str) -> str:
     refused (browsers send bare names, so anything else is a mistake or an attempt to write elsewhere)."""
     name = clean(raw or "")
     if not name:
-        raise UploadRejected("the file has no name")
+        raise UploadRejected(Reason("no_name"))
     if "/" in name or "\\" in name:
-        raise UploadRejected(f"{raw!r}: a file name must not contain a folder path")
+        raise UploadRejected(Reason("name_has_folder", repr(raw)))
     if name.startswith("."):
-        raise UploadRejected(f"{raw!r}: a file name must not start with a dot")
+        raise UploadRejected(Reason("name_starts_with_dot", repr(raw)))
     if len(name.encode()) > MAX_NAME_BYTES:
-        raise UploadRejected(f"{name[:40]}…: the file name is longer than {MAX_NAME_BYTES} bytes; shorten it")
+        raise UploadRejected(Reason("name_too_long", f"{name[:40]}…", limit=MAX_NAME_BYTES))
     suffix = Path(name).suffix.lower()
     if suffix not in MEDIA_EXTENSIONS:
-        what = f"{suffix} files are" if suffix else "a file without an extension is"
-        raise UploadRejected(f"{name}: {what} not accepted (accepted: {', '.join(sorted(MEDIA_EXTENSIONS))})")
+        accepted = ", ".join(sorted(MEDIA_EXTENSIONS))
+        raise UploadRejected(Reason("extension_not_accepted", name, extension=suffix, accepted=accepted) if suffix
+                             else Reason("no_extension", name, accepted=accepted))
     return name
 
 
@@ -63,9 +65,9 @@ def start_upload(archive: Archive, actor: Viewer, filename: str, size: int) -> s
     name = safe_filename(filename)
     limit = archive.settings.max_upload_bytes
     if size > limit:
-        raise UploadRejected(f"{name}: {size:,} bytes is more than the largest upload accepted ({limit:,} bytes)")
+        raise UploadRejected(Reason("upload_too_large", name, size=size, limit=limit))
     if size <= 0:
-        raise UploadRejected(f"{name}: the file is empty (0 bytes)")
+        raise UploadRejected(Reason("upload_empty", name))
     upload_id = secrets.token_hex(16)
     folder = uploads_dir(archive) / upload_id
     folder.mkdir(parents=True)
@@ -101,7 +103,7 @@ def append_chunk(archive: Archive, upload_id: str, offset: int, data: bytes, act
         if offset != upload.received:
             raise OffsetMismatch(upload.filename, offset, upload.received)
         if offset + len(data) > upload.size:
-            raise UploadRejected(f"{upload.filename}: more bytes than the {upload.size:,} announced")
+            raise UploadRejected(Reason("more_than_announced", upload.filename, size=upload.size))
         # Written before the row is updated: if the commit fails, the same chunk is sent again and overwrites.
         with open(upload_path(archive, upload), "r+b") as fh:
             fh.seek(offset)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import filetype
 
+from archive.reasons import Reason
+
 # Accepted media types: MIME type sniffed from the content → (kind, extensions it may carry).
 ACCEPTED: dict[str, tuple[str, tuple[str, ...]]] = {
     "image/jpeg": ("image", (".jpg", ".jpeg")),
@@ -31,6 +33,10 @@ _SHARED_CONTAINERS = {(".m4a", "video/mp4"): "audio/mp4"}
 class Unidentified(Exception):
     """The content is not an accepted media type, or the extension disagrees with the content."""
 
+    def __init__(self, reason: Reason):
+        super().__init__(reason)
+        self.reason = reason
+
 
 @dataclass(frozen=True)
 class Identity:
@@ -47,7 +53,7 @@ def _is_webvtt(path: Path) -> bool:
 
 def identify(path: Path) -> Identity:
     if path.stat().st_size == 0:
-        raise Unidentified("empty file (0 bytes)")
+        raise Unidentified(Reason("empty_file"))
     suffix = path.suffix.lower()
     guess = filetype.guess(str(path))
     if guess is not None:
@@ -55,11 +61,11 @@ def identify(path: Path) -> Identity:
     elif _is_webvtt(path):
         mime = "text/vtt"
     else:
-        raise Unidentified("content is not a recognised media type")
+        raise Unidentified(Reason("unrecognised"))
     if mime not in ACCEPTED:
-        raise Unidentified(f"content is {mime}, which the archive does not accept")
+        raise Unidentified(Reason("type_not_accepted", mime=mime))
     kind, extensions = ACCEPTED[mime]
     if suffix not in extensions:
-        raise Unidentified(f"extension {suffix or '(none)'!r} does not match the content ({mime}; expected "
-                           f"{' or '.join(extensions)})")
+        raise Unidentified(Reason("extension_mismatch", extension=suffix or "(none)", mime=mime,
+                                  expected=" or ".join(extensions)))
     return Identity(mime, kind)

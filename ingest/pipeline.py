@@ -154,7 +154,8 @@ class Ingest:
         failed = [r for r in p.results.values() if isinstance(r, FileFailed)]
         media_failed = [r for r in failed if r.path in p.files]
         if media_failed:
-            summary.rejected.append(Rejection(p.job.source, [f"{r.path.name}: {r.reason}" for r in failed], p.job.files))
+            reasons = [r.reason.about(r.path.name) for r in failed]
+            summary.rejected.append(Rejection(p.job.source, reasons, p.job.files))
             for r in p.results.values():
                 if isinstance(r, FileDone):
                     self._discard_if_unreferenced(r.sha256)

@@ -8,12 +8,18 @@ from pathlib import Path
 
 from PIL import Image
 
+from archive.reasons import Reason
+
 from .identify import Identity
 from .techmd import TechMetadataError, av_metadata, image_metadata
 
 
 class Rejected(Exception):
-    """The file cannot enter the archive; the message says why."""
+    """The file cannot enter the archive; ``reason`` says why."""
+
+    def __init__(self, reason: Reason):
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -43,19 +49,19 @@ def _check_image(path: Path, size: int, limits: Limits) -> dict:
             width, height = im.size
             pixels = width * height
             if pixels > size * limits.max_pixels_per_byte:
-                raise Rejected(f"decompression bomb: {width}×{height} pixels packed into only {size:,} bytes")
+                raise Rejected(Reason("bomb", width=width, height=height, size=size))
             if pixels > limits.max_image_pixels:
-                raise Rejected(f"image is {width}×{height} = {pixels:,} pixels, over the limit of "
-                               f"{limits.max_image_pixels:,}")
+                raise Rejected(Reason("too_many_pixels", width=width, height=height, pixels=pixels,
+                                      limit=limits.max_image_pixels))
             im.verify()
     except (OSError, SyntaxError, ValueError) as exc:  # Pillow's ways of saying "not a valid image"
-        raise Rejected(f"image does not decode: {exc}") from exc
+        raise Rejected(Reason("image_undecodable", detail=str(exc))) from exc
     finally:
         Image.MAX_IMAGE_PIXELS = limits.max_image_pixels
     try:
         return image_metadata(path)
     except TechMetadataError as exc:
-        raise Rejected(exc.reason) from exc
+        raise Rejected(Reason("metadata_unreadable", detail=exc.reason)) from exc
 
 
 def _strict_decode(path: Path, stream: str) -> None:
@@ -65,22 +71,22 @@ def _strict_decode(path: Path, stream: str) -> None:
         capture_output=True, text=True, errors="replace")
     errors = [line for line in proc.stderr.splitlines() if line.strip()]
     if proc.returncode != 0 or errors:
-        raise Rejected("does not decode cleanly: " + ("; ".join(errors[-3:]) or f"ffmpeg exit {proc.returncode}"))
+        raise Rejected(Reason("not_clean", detail="; ".join(errors[-3:]) or f"ffmpeg exit {proc.returncode}"))
 
 
 def _check_av(path: Path, kind: str, limits: Limits) -> dict:
     try:
         techmd = av_metadata(path)
     except TechMetadataError as exc:
-        raise Rejected(exc.reason) from exc
+        raise Rejected(Reason("metadata_unreadable", detail=exc.reason)) from exc
     codec_type = "audio" if kind == "audio" else "video"
     if not any(s.get("codec_type") == codec_type for s in techmd.get("streams", [])):
-        raise Rejected(f"has no {codec_type} stream")
+        raise Rejected(Reason(f"no_{codec_type}_stream"))
     duration = techmd.get("duration") or 0
     if duration <= 0:
-        raise Rejected("has no measurable duration")
+        raise Rejected(Reason("no_duration"))
     if duration > limits.max_duration_seconds:
-        raise Rejected(f"lasts {duration:.0f} s, over the limit of {limits.max_duration_seconds} s")
+        raise Rejected(Reason("too_long", duration=round(duration), limit=limits.max_duration_seconds))
     _strict_decode(path, "a" if kind == "audio" else "v")
     return techmd
 
@@ -89,10 +95,10 @@ def _check_caption(path: Path) -> dict:
     try:
         text = path.read_text("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise Rejected(f"WebVTT file is not UTF-8: {exc}") from exc
+        raise Rejected(Reason("vtt_not_utf8", detail=str(exc))) from exc
     cues = text.count("-->")
     if cues == 0:
-        raise Rejected("WebVTT file has no cues")
+        raise Rejected(Reason("vtt_no_cues"))
     return {"format": "WebVTT", "cues": cues}
 
 
@@ -100,7 +106,7 @@ def check(path: Path, identity: Identity, limits: Limits) -> dict:
     """Validate ``path``; returns its technical metadata or raises Rejected."""
     size = path.stat().st_size
     if size > limits.max_file_bytes:
-        raise Rejected(f"file is {size:,} bytes, over the limit of {limits.max_file_bytes:,}")
+        raise Rejected(Reason("too_large", size=size, limit=limits.max_file_bytes))
     if identity.kind == "image":
         return _check_image(path, size, limits)
     if identity.kind in ("audio", "video"):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.filestore import FileStore
+from archive.reasons import Reason
 
 from . import derivatives
 from .identify import Unidentified, identify
@@ -33,7 +34,7 @@ class FileDone:
 @dataclass
 class FileFailed:
     path: Path
-    reason: str
+    reason: Reason
 
 
 def existing_derivatives(store: FileStore, sha: str, kind: str) -> dict | None:
@@ -65,17 +66,17 @@ def process_file(path: Path, sha: str, store_root: Path, limits: Limits) -> File
                 summary, work = build_derivatives(store, path, identity.kind, limits)
         stored_sha, size = store.put_original(path)
         if stored_sha != sha:
-            raise Rejected("changed while it was being ingested; run the ingest again")
+            raise Rejected(Reason("changed_during_ingest"))
         if work is not None:
             store.install_derivatives(sha, work)
             work = None
         return FileDone(path, sha, size, identity.mime, identity.kind, techmd, summary)
     except (Unidentified, Rejected) as exc:
-        return FileFailed(path, str(exc))
-    except derivatives.DerivativeError as exc:
         return FileFailed(path, exc.reason)
+    except derivatives.DerivativeError as exc:
+        return FileFailed(path, Reason("derivative_failed", detail=exc.reason))
     except OSError as exc:
-        return FileFailed(path, f"cannot be read: {exc.strerror or exc}")
+        return FileFailed(path, Reason("unreadable", detail=exc.strerror or str(exc)))
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)

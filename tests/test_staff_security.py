@@ -134,6 +134,10 @@ def test_a_disguised_executable_is_rejected_naming_the_file(app, archive, users)
     page = client.get("/en/staff/jobs").get_data(as_text=True)
     row = re.search(r'<li class="job job-rejected".*?</li>', page, re.S).group(0)
     assert "holiday-photo.jpg" in row and "Rejected" in row and state["reason"] in row
+    # The same reason in Vietnamese, numbers and names as they were.
+    said = client.get(f"/vi/staff/api/jobs?id={job['id']}").json["jobs"][0]["reason"]
+    assert said.startswith("holiday-photo.jpg: ") and ("không nhận" in said or "không khớp" in said), said
+    assert said in client.get("/vi/staff/jobs").get_data(as_text=True)
     assert editing.list_items(archive, Viewer(1, "admin", "x")).total == 0  # no item was made
 
 
@@ -146,6 +150,10 @@ def test_an_oversized_file_is_refused_before_it_is_sent(app, users):
     assert refused.status_code == 422
     detail = refused.json["error"]["detail"]
     assert "wedding-film.mp4" in detail and f"{LIMIT:,}" in detail
+    in_vietnamese = client.post("/vi/staff/api/uploads", json={"filename": "wedding-film.mp4", "size": LIMIT + 1},
+                                headers={"X-CSRFToken": token}).json["error"]["detail"]
+    assert in_vietnamese == (f"wedding-film.mp4: {LIMIT + 1:,} byte vượt quá dung lượng tải lên tối đa "
+                             f"({LIMIT:,} byte).").replace(",", ".")
     # A chunk may not carry more than the size announced at the start either.
     job_start = client.post("/en/staff/api/uploads", json={"filename": "small.jpg", "size": 10},
                             headers={"X-CSRFToken": token})

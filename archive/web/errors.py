@@ -11,6 +11,7 @@ from search.errors import BadQuery, SearchUnavailable
 
 from ..errors import (BadCredentials, Conflict, Forbidden, InvalidRecord, LoginThrottled, NotFound, UnsafePath,
                       UploadRejected)
+from .reasons import say
 
 STATUS_OF = {NotFound: 404, UnsafePath: 404, InvalidRecord: 400, BadQuery: 400, SearchUnavailable: 503,
              Forbidden: 403, Conflict: 409, UploadRejected: 422, BadCredentials: 401, LoginThrottled: 429}
@@ -26,9 +27,14 @@ def error_response(status: int, detail: str, **extra):
     return response
 
 
+def detail_of(exc: Exception) -> str:
+    """What the error says to the reader: an upload's reason in the page's language, other errors as they are."""
+    return say(exc.reason) if isinstance(exc, UploadRejected) else str(exc)
+
+
 def register(app: Flask) -> None:
     for exc_type, status in STATUS_OF.items():
-        app.register_error_handler(exc_type, lambda exc, status=status: error_response(status, str(exc), **(
+        app.register_error_handler(exc_type, lambda exc, status=status: error_response(status, detail_of(exc), **(
             {"parameter": exc.parameter} if isinstance(exc, BadQuery) else {})))
 
     @app.errorhandler(HTTPException)

@@ -18,6 +18,7 @@ from ..errors import Conflict, Forbidden, InvalidRecord, Problem
 from . import staff_forms
 from .auth import current_viewer, publisher, require, staff
 from .pages import item_context
+from .reasons import say_all
 
 ACCESS_LEVELS = LEVELS
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -203,6 +204,12 @@ def import_csv():
 def staff_label(kind: str, value: str | None) -> str:
     """Translated names of roles, item states, access levels, job states and audit actions."""
     return staff_forms.labels(kind).get(value or "", value or "")
+
+
+@bp.app_template_global()
+def say_reasons(reasons) -> str | None:
+    """Why a job's file was turned away, in the page's language."""
+    return say_all(reasons)
 
 
 @bp.app_template_global()

@@ -17,7 +17,8 @@ from .. import jobs, uploads
 from ..errors import ArchiveError
 from . import staff_forms
 from .auth import current_viewer, require, staff
-from .errors import STATUS_OF, error_response
+from .errors import STATUS_OF, detail_of, error_response
+from .reasons import say_all
 
 CHUNK_BYTES = 8 * 1024 * 1024  # the largest chunk accepted; the page starts smaller and adapts to the network
 FIRST_CHUNK_BYTES = 512 * 1024
@@ -55,7 +56,7 @@ def jobs_page():
 
 def job_json(job) -> dict:
     return {"id": job.id, "filename": job.filename, "state": job.state,
-            "label": staff_forms.labels("job").get(job.state, job.state), "reason": job.reason,
+            "label": staff_forms.labels("job").get(job.state, job.state), "reason": say_all(job.reasons),
             "item": job.item_id, "done": job.state in TERMINAL,
             "edit_url": url_for("pages.staff.edit", item_id=job.item_id) if job.item_id else None}
 
@@ -111,7 +112,7 @@ def job_states():
 @api.errorhandler(ArchiveError)
 def _domain_error(exc: ArchiveError):
     status = next((code for cls, code in STATUS_OF.items() if isinstance(exc, cls)), 400)
-    return error_response(status, str(exc), **({"received": exc.received} if hasattr(exc, "received") else {}))
+    return error_response(status, detail_of(exc), **({"received": exc.received} if hasattr(exc, "received") else {}))
 
 
 @api.errorhandler(CSRFError)
