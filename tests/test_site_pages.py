@@ -14,6 +14,8 @@ from sqlalchemy import select
 from archive.catalog.models import Item
 from archive.web import create_app
 
+from .staff_client import add_user, import_items, sign_in
+
 LANGS = ("vi", "en")
 
 
@@ -195,3 +197,22 @@ def test_search_page_shows_facets_highlights_and_paging(client):
     assert facet_links, "no community facet links"
     filtered = client.get(facet_links[0])
     assert filtered.status_code == 200
+
+
+def test_anonymous_pages_revalidate_with_an_etag_that_follows_the_catalog(settings, archive, tmp_path):
+    client = create_app(settings, archive).test_client()
+    for path in ("/en/", "/vi/search?q=ch%C3%B9a", "/api/search?q=chua"):
+        first = client.get(path)
+        assert first.status_code == 200 and "no-cache" in first.headers["Cache-Control"], path
+        again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304 and again.data == b"", path
+    home = client.get("/en/").headers["ETag"]
+    import_items(archive, tmp_path, [{"title": {"vi": "Chùa Chantarangsay", "en": "Chantarangsay pagoda"},
+                                      "community": "khmer"}])
+    changed = client.get("/en/", headers={"If-None-Match": home})
+    assert changed.status_code == 200 and changed.headers["ETag"] != home
+    assert "Chantarangsay pagoda" in changed.get_data(as_text=True)
+    add_user(archive, "lan", "editor")
+    assert sign_in(client, "lan").status_code == 302
+    signed_in = client.get("/en/")
+    assert "ETag" not in signed_in.headers and "private" in signed_in.headers["Cache-Control"]

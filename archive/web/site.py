@@ -1,4 +1,5 @@
-"""Wiring of the public site: Flask-Babel (vi, en), the page and asset blueprints, exhibits, security headers."""
+"""Wiring of the public site: Flask-Babel (vi, en), the page and asset blueprints, exhibits, security and cache
+headers."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -59,4 +60,16 @@ def init_app(app: Flask) -> None:
             response.vary.add("Cookie")
         if response.mimetype == "text/html":
             response.headers["Content-Security-Policy"] = policy
+        return response
+
+    @app.after_request
+    def _revalidated(response: Response) -> Response:
+        """Pages and API answers for anonymous visitors carry an ETag and are checked again at each visit, so a phone
+        coming back to a page that has not changed gets a 304 and downloads nothing."""
+        if (request.method in ("GET", "HEAD") and response.status_code == 200 and not response.is_streamed
+                and response.mimetype in ("text/html", "application/json") and "ETag" not in response.headers
+                and not response.cache_control.no_store and current_viewer().user_id is None):
+            response.cache_control.no_cache = True
+            response.add_etag()
+            return response.make_conditional(request)
         return response
