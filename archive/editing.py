@@ -22,7 +22,7 @@ from .catalog import service
 from .catalog.models import Item, ItemVersion, Job
 from .context import Archive
 from .errors import Conflict, Forbidden, InvalidRecord, NotFound, Problem
-from .exchange import ExchangeError, language_column, read_csv
+from .exchange import ExchangeError, join_list, language_column, read_csv
 from .records import LANGUAGE_MAPS, validate_record
 from .report import Rejection, Summary
 
@@ -289,9 +289,9 @@ def export_csv(archive: Archive, item_ids: list[str]) -> str:
             if key in LANGUAGE_MAPS:
                 row.update({f"{key}_{tag}": text for tag, text in value.items()})
             elif key == "creators":
-                row[key] = "; ".join(f"{c['name']} ({c['role']})" if c.get("role") else c["name"] for c in value)
+                row[key] = join_list([f"{c['name']} ({c['role']})" if c.get("role") else c["name"] for c in value])
             elif key in CSV_LISTS:
-                row[key] = "; ".join(value)
+                row[key] = join_list(value)
             elif key != "type":
                 row[key] = value
         writer.writerow(row)

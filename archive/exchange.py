@@ -39,8 +39,26 @@ class Row:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _split(value: str) -> list[str]:
-    return [v.strip() for v in value.split(";") if v.strip()]
+def split_list(value: str) -> list[str]:
+    """The values of a list cell: separated by ';', where '\\;' is a semicolon inside a value and '\\\\' a backslash
+    (any other backslash is kept as it is, so cells written by hand read as they look)."""
+    values, current, chars = [], [], iter(value)
+    for char in chars:
+        if char == "\\":
+            following = next(chars, "")
+            current.append(following if following in (";", "\\") else char + following)
+        elif char == ";":
+            values.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    values.append("".join(current))
+    return [v.strip() for v in values if v.strip()]
+
+
+def join_list(values: list[str]) -> str:
+    """The cell that split_list reads back as ``values``."""
+    return "; ".join(v.replace("\\", "\\\\").replace(";", "\\;") for v in values)
 
 
 def language_column(column: str) -> tuple[str, str] | None:
@@ -103,15 +121,15 @@ def _row_to_record(row: dict, path: Path, line: int, with_files: bool) -> Row:
         if column in SCALARS:
             result.data[column] = value
         elif column in LISTS:
-            result.data[column] = _split(value)
+            result.data[column] = split_list(value)
         elif column == "creators":
             creators = []
-            for part in _split(value):
+            for part in split_list(value):
                 m = _CREATOR.match(part)
                 creators.append({"name": m["name"], "role": m["role"].strip()} if m else {"name": part})
             result.data["creators"] = creators
         elif column == "file":
-            for rel in _split(value):
+            for rel in split_list(value):
                 try:
                     result.files.append(safe_join(path.parent, rel))
                 except UnsafePath:

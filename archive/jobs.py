@@ -4,6 +4,7 @@ starts one beside the web server. The jobs table is what the staff pages read.""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -110,8 +111,9 @@ def run_worker(archive: Archive, *, workers: int = 1) -> None:
              max_delay=POLL_SECONDS).run()
 
 
-def _set(archive: Archive, job_id: int, *, reasons: list[Reason] = (), **values) -> None:
-    """Update the job; its reasons are kept both as English text and as codes with values."""
+def _set(archive: Archive, job_id: int, *, reasons: Iterable[str] = (), **values) -> None:
+    """Update the job; its reasons (Reasons, or plain words passed on as they are) are kept both as English text
+    and as codes with values."""
     reasons = [reason_of(r) for r in reasons]
     values.update(reason="; ".join(reasons) or None, reasons=[r.as_dict() for r in reasons] or None)
     with archive.catalog.session() as s:

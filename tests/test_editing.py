@@ -146,6 +146,22 @@ def _csv_rows(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
+def test_list_values_may_hold_semicolons_and_backslashes(archive, items, people):
+    kate, _lantern = items
+    editing.update_item(archive, kate, {**record_of(archive, kate),
+                                         "subjects": ["Katê; Chăm Bà-la-môn", "C:\\ảnh\\", "lễ hội"],
+                                         "creators": [{"name": "Trần; Lê", "role": "photographer"}]},
+                        people["editor"])
+    exported = editing.export_csv(archive, [kate])
+    assert _csv_rows(exported)[0]["subjects"] == "Katê\\; Chăm Bà-la-môn; C:\\\\ảnh\\\\; lễ hội"
+    before = record_of(archive, kate)
+    unchanged = editing.import_csv(archive, exported.encode("utf-8"), people["editor"], source="same.csv")
+    assert (unchanged.updated, unchanged.unchanged) == ([], [kate]) and record_of(archive, kate) == before
+    by_hand = f"id,title_vi,community,subjects\n{kate},Lễ hội Katê,cham,\"Katê\\; Ramưwan; a\\b\"\n"
+    summary = editing.import_csv(archive, by_hand.encode("utf-8"), people["editor"], source="hand.csv")
+    assert summary.updated == [kate] and record_of(archive, kate)["subjects"] == ["Katê; Ramưwan", "a\\b"]
+
+
 def test_a_csv_batch_edit_round_trips(archive, items, people):
     kate, lantern = items
     exported = editing.export_csv(archive, [kate, lantern])
