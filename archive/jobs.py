@@ -58,14 +58,9 @@ def list_jobs(archive: Archive, *, actor_id: int | None = None, ids: list[int] |
     if ids is not None:
         query = query.where(Job.id.in_(ids))
     with archive.catalog.session() as s:
-        return [JobRow(j.id, j.filename, j.state, _reasons_of(j), j.item_id, j.username, j.created_at, j.updated_at)
+        return [JobRow(j.id, j.filename, j.state, [Reason.from_dict(r) for r in j.reasons or ()], j.item_id,
+                       j.username, j.created_at, j.updated_at)
                 for j in s.scalars(query)]
-
-
-def _reasons_of(job: Job) -> list[Reason]:
-    if job.reasons is not None:
-        return [Reason.from_dict(r) for r in job.reasons]
-    return [reason_of(job.reason)] if job.reason else []
 
 
 @cache
@@ -112,10 +107,8 @@ def run_worker(archive: Archive, *, workers: int = 1) -> None:
 
 
 def _set(archive: Archive, job_id: int, *, reasons: Iterable[str] = (), **values) -> None:
-    """Update the job; its reasons (Reasons, or plain words passed on as they are) are kept both as English text
-    and as codes with values."""
-    reasons = [reason_of(r) for r in reasons]
-    values.update(reason="; ".join(reasons) or None, reasons=[r.as_dict() for r in reasons] or None)
+    """Update the job; its reasons (Reasons, or plain words passed on as they are) are kept as codes with values."""
+    values["reasons"] = [reason_of(r).as_dict() for r in reasons] or None
     with archive.catalog.session() as s:
         s.execute(update(Job).where(Job.id == job_id).values(**values))
 

@@ -1,12 +1,15 @@
 """The Alembic migrations build exactly the schema the models declare, and an older catalog upgrades in place."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from archive import jobs
 from archive.catalog.db import MIGRATIONS, Catalog
 from archive.catalog.models import Base
 
@@ -40,3 +43,19 @@ def test_a_catalog_at_the_previous_revision_keeps_its_users_when_upgraded(tmp_pa
         rows = connection.execute(text("SELECT username, session_generation FROM users")).all()
     catalog.dispose()
     assert rows == [("lan", 0)]
+
+
+def test_a_job_reason_written_before_codes_existed_reads_the_same_after_the_upgrade(tmp_path):
+    catalog = Catalog(f"sqlite:///{tmp_path / 'catalog.sqlite'}")
+    with catalog.engine.begin() as connection:
+        command.upgrade(_alembic(catalog, connection), "0003")
+        connection.execute(text("INSERT INTO jobs (upload_id, filename, state, reason, created_at, updated_at) VALUES "
+                                "('u1', 'a.jpg', 'rejected', 'a.jpg: content is application/x-executable, which the "
+                                "archive does not accept', '2026-01-01', '2026-01-01'), "
+                                "('u2', 'b.jpg', 'done', NULL, '2026-01-01', '2026-01-01')"))
+    catalog.upgrade()
+    archive = SimpleNamespace(catalog=catalog)
+    rows = {job.filename: job for job in jobs.list_jobs(archive)}
+    catalog.dispose()
+    assert rows["a.jpg"].reason == "a.jpg: content is application/x-executable, which the archive does not accept"
+    assert [r.code for r in rows["a.jpg"].reasons] == ["other"] and rows["b.jpg"].reasons == []

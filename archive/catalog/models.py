@@ -200,8 +200,7 @@ class Job(Base):
     username: Mapped[str | None] = mapped_column(String(64))
     filename: Mapped[str] = mapped_column(String(255))
     state: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued|running|done|rejected|failed
-    reason: Mapped[str | None] = mapped_column(Text)  # in English, as the audit log has it
-    reasons: Mapped[list | None] = mapped_column(JSON)  # the same as archive.reasons.Reason.as_dict() values
+    reasons: Mapped[list | None] = mapped_column(JSON)  # why it was turned away: archive.reasons.Reason.as_dict()s
     item_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
