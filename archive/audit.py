@@ -11,8 +11,8 @@ from sqlalchemy import select
 from .catalog.models import AuditEntry
 
 ACTIONS = ("login", "login_failed", "login_throttled", "logout", "user_add", "user_disable", "user_enable",
-           "role_change", "password_change", "upload", "ingest_done", "ingest_rejected", "create", "edit", "revert", "publish",
-           "unpublish", "access_change")
+           "role_change", "password_change", "upload", "ingest_done", "ingest_rejected", "create", "edit", "revert",
+           "publish", "unpublish", "access_change")
 CSV_COLUMNS = ("at", "username", "action", "target", "details", "remote_addr")
 
 
