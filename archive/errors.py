@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .reasons import Refused
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -60,13 +62,8 @@ class LoginThrottled(ArchiveError):
         super().__init__(f"too many failed sign-ins; try again in {retry_after_seconds} seconds")
 
 
-class UploadRejected(ArchiveError):
-    """A file cannot be taken (too big, empty, a bad name or type); ``reason`` (an archive.reasons.Reason) names the
-    file and says why."""
-
-    def __init__(self, reason):
-        super().__init__(reason)
-        self.reason = reason
+class UploadRejected(ArchiveError, Refused):
+    """A file cannot be taken (too big, empty, a bad name or type); its reason names the file and says why."""
 
 
 class OffsetMismatch(Conflict):

@@ -72,6 +72,14 @@ class Reason(str):
         return cls(data["code"], data.get("subject"), **data.get("params", {}))
 
 
+class Refused(Exception):
+    """An input turned away; ``reason`` (a Reason) says why."""
+
+    def __init__(self, reason: Reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def reason_of(text: str) -> Reason:
     """``text`` as a Reason; words that came without a code are passed on as a detail."""
     return text if isinstance(text, Reason) else Reason("other", detail=str(text))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import filetype
 
-from archive.reasons import Reason
+from archive.reasons import Reason, Refused
 
 # Accepted media types: MIME type sniffed from the content → (kind, extensions it may carry).
 ACCEPTED: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -30,12 +30,8 @@ ACCEPTED: dict[str, tuple[str, tuple[str, ...]]] = {
 _SHARED_CONTAINERS = {(".m4a", "video/mp4"): "audio/mp4"}
 
 
-class Unidentified(Exception):
+class Unidentified(Refused):
     """The content is not an accepted media type, or the extension disagrees with the content."""
-
-    def __init__(self, reason: Reason):
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -8,18 +8,14 @@ from pathlib import Path
 
 from PIL import Image
 
-from archive.reasons import Reason
+from archive.reasons import Reason, Refused
 
 from .identify import Identity
 from .techmd import TechMetadataError, av_metadata, image_metadata
 
 
-class Rejected(Exception):
-    """The file cannot enter the archive; ``reason`` says why."""
-
-    def __init__(self, reason: Reason):
-        super().__init__(reason)
-        self.reason = reason
+class Rejected(Refused):
+    """The file decodes badly or is over a limit."""
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.filestore import FileStore
-from archive.reasons import Reason
+from archive.reasons import Reason, Refused
 
 from . import derivatives
-from .identify import Unidentified, identify
+from .identify import identify
 from .validate import Limits, Rejected, check
 
 DERIVED_KINDS = ("image", "audio", "video")
@@ -71,7 +71,7 @@ def process_file(path: Path, sha: str, store_root: Path, limits: Limits) -> File
             store.install_derivatives(sha, work)
             work = None
         return FileDone(path, sha, size, identity.mime, identity.kind, techmd, summary)
-    except (Unidentified, Rejected) as exc:
+    except Refused as exc:  # not identified, or rejected by validation
         return FileFailed(path, exc.reason)
     except derivatives.DerivativeError as exc:
         return FileFailed(path, Reason("derivative_failed", detail=exc.reason))

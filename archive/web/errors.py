@@ -11,6 +11,7 @@ from search.errors import BadQuery, SearchUnavailable
 
 from ..errors import (BadCredentials, Conflict, Forbidden, InvalidRecord, LoginThrottled, NotFound, UnsafePath,
                       UploadRejected)
+from ..reasons import Refused
 from .reasons import say
 
 STATUS_OF = {NotFound: 404, UnsafePath: 404, InvalidRecord: 400, BadQuery: 400, SearchUnavailable: 503,
@@ -28,8 +29,8 @@ def error_response(status: int, detail: str, **extra):
 
 
 def detail_of(exc: Exception) -> str:
-    """What the error says to the reader: an upload's reason in the page's language, other errors as they are."""
-    return say(exc.reason) if isinstance(exc, UploadRejected) else str(exc)
+    """What the error says to the reader: a refusal's reason in the page's language, other errors as they are."""
+    return say(exc.reason) if isinstance(exc, Refused) else str(exc)
 
 
 def register(app: Flask) -> None:
