@@ -11,14 +11,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from sqlalchemy import or_, true
 
-from .accounts import Viewer
 from .catalog.models import Item
 
 LEVELS = ("public", "researchers", "staff", "restricted")
+STAFF = ("admin", "editor", "contributor")  # the roles that see everything and describe items
 STATUSES = ("draft", "published")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking, as the access decision and the services see it."""
+
+    user_id: int | None = None
+    role: str | None = None
+    username: str | None = None
+    ANONYMOUS: ClassVar["Viewer"]
+
+    @property
+    def anonymous(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF
+
+    @property
+    def can_publish(self) -> bool:
+        return self.role in ("admin", "editor")
+
+    @property
+    def can_admin(self) -> bool:
+        return self.role == "admin"
+
+
+Viewer.ANONYMOUS = Viewer()
 
 
 @dataclass(frozen=True)

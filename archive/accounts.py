@@ -6,50 +6,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import ClassVar
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
 from . import audit
+from .access import Viewer
 from .catalog.models import LoginAttempt, User
 from .context import Archive
 from .errors import BadCredentials, Conflict, Forbidden, InvalidRecord, LoginThrottled, NotFound, Problem
 from .text import clean as nfc
 
 ROLES = ("admin", "editor", "contributor", "researcher")
-STAFF = ("admin", "editor", "contributor")
 MIN_PASSWORD = 10
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is asking, as the access decision and the services see it."""
-
-    user_id: int | None = None
-    role: str | None = None
-    username: str | None = None
-    ANONYMOUS: ClassVar["Viewer"]
-
-    @property
-    def anonymous(self) -> bool:
-        return self.user_id is None
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in STAFF
-
-    @property
-    def can_publish(self) -> bool:
-        return self.role in ("admin", "editor")
-
-    @property
-    def can_admin(self) -> bool:
-        return self.role == "admin"
-
-
-Viewer.ANONYMOUS = Viewer()
 
 
 def viewer_of(user: User) -> Viewer:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from .access import can_view, visible_condition
-from .accounts import Viewer
+from .access import Viewer
 from .catalog.models import Collection, Item, MediaFile, item_collections
 from .errors import NotFound
 from .filestore import FileStore

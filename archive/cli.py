@@ -181,7 +181,7 @@ def search_cmd(obj: _Context, words: tuple[str, ...], lang: str, limit: int, eve
     from search.request import SearchRequest
 
     from .access import EVERYTHING, scope
-    from .accounts import Viewer
+    from .access import Viewer
 
     try:
         request = SearchRequest(q=" ".join(words), per_page=limit, lang=lang, with_facets=False,

@@ -17,7 +17,7 @@ from search.request import SearchRequest
 
 from . import audit
 from .access import scope, visible_condition
-from .accounts import Viewer
+from .access import Viewer
 from .catalog import service
 from .catalog.models import Item, ItemVersion, Job
 from .context import Archive

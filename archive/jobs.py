@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from ingest.pipeline import Ingest
 
 from . import audit
-from .accounts import Viewer
+from .access import Viewer
 from .catalog import service
 from .catalog.models import Job, Upload
 from .context import Archive

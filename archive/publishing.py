@@ -8,7 +8,7 @@ from search.indexing import index_items
 
 from . import audit
 from .access import LEVELS
-from .accounts import Viewer
+from .access import Viewer
 from .catalog import service
 from .context import Archive
 from .editing import ensure_first_version, save_version

@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from ingest.plan import MEDIA_EXTENSIONS
 
 from . import audit
-from .accounts import Viewer
+from .access import Viewer
 from .catalog.models import Job, Upload
 from .context import Archive
 from .errors import Conflict, Forbidden, NotFound, OffsetMismatch, UploadRejected

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.accounts import Viewer
+from archive.access import Viewer
 from archive.catalog.models import Collection, Item
 from archive.errors import NotFound
 from archive.vocabularies import Vocabularies

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
 from archive.access import can_view, visible_condition
-from archive.accounts import Viewer
+from archive.access import Viewer
 from archive.catalog.models import Item, MediaFile, item_collections
 from archive.errors import NotFound
 from archive.filestore import check_sha

@@ -6,7 +6,7 @@ from typing import Mapping
 
 from archive.access import Scope
 from archive.access import scope as scope_of
-from archive.accounts import Viewer
+from archive.access import Viewer
 
 from .documents import FACETS
 from .errors import BadQuery

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from archive import accounts, publishing
-from archive.accounts import Viewer
+from archive.access import Viewer
 from archive.catalog.models import Item, MediaFile
 from archive.context import Archive
 from archive.web import create_app

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from archive import accounts, publishing
 from archive.access import EVERYTHING, can_view, scope, visible_condition
-from archive.accounts import Viewer
+from archive.access import Viewer
 from archive.catalog.models import Item
 from archive.context import Archive
 from archive.importer import import_records

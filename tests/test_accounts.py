@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from archive import accounts, audit
-from archive.accounts import Viewer
+from archive.access import Viewer
 from archive.catalog.models import LoginAttempt, User
 from archive.context import Archive
 from archive.errors import BadCredentials, Conflict, Forbidden, InvalidRecord, LoginThrottled

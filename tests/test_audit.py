@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from archive import accounts, audit, editing, publishing
-from archive.accounts import Viewer
+from archive.access import Viewer
 from archive.catalog.models import AuditEntry, Item
 from archive.errors import BadCredentials
 from archive.importer import import_records

@@ -10,7 +10,7 @@ import pytest
 
 from archive import accounts, audit, editing, publishing
 from archive.access import can_view, scope
-from archive.accounts import Viewer
+from archive.access import Viewer
 from archive.catalog.service import get_item
 from archive.errors import Forbidden, InvalidRecord
 from archive.importer import import_records

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from archive import editing, jobs
-from archive.accounts import Viewer
+from archive.access import Viewer
 from archive.catalog.service import get_item
 from archive.settings import load_settings
 from archive.web import create_app

@@ -24,7 +24,7 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from .. import accounts, audit
-from ..accounts import Viewer
+from ..access import Viewer
 from ..errors import BadCredentials, LoginThrottled, NotFound
 from ..settings import Settings
 from .errors import error_response
