@@ -79,7 +79,11 @@ def can_view(item: Item, viewer: Viewer, today: date | None = None) -> bool:
 
 def visible_condition(viewer: Viewer, today: date | None = None):
     """The same rule as a SQL condition on Item, for lists, counts, collections and the site map."""
-    rule = scope(viewer, today)
+    return scope_condition(scope(viewer, today))
+
+
+def scope_condition(rule: Scope):
+    """A Scope as a SQL condition on Item (what search hits are checked against before they are shown)."""
     parts = []
     if rule.levels is not None:
         parts.append(Item.access.in_(rule.levels))

@@ -20,6 +20,15 @@ class _Context:
     def archive(self) -> Archive:
         return self.archive_with()
 
+    @property
+    def writer(self) -> Archive:
+        """The archive for a command that changes it: first, what a crash left in the index outbox is applied."""
+        from .indexing import catch_up
+
+        archive = self.archive
+        catch_up(archive)
+        return archive
+
     def archive_with(self, **overrides) -> Archive:
         try:
             settings = load_settings(data_dir=self.data_dir, **overrides)
@@ -59,7 +68,7 @@ def ingest(obj: _Context, paths: tuple[Path, ...], metadata: Path | None, quiet:
     """Ingest media files and folders (recursively), described by an optional metadata CSV."""
     from ingest.pipeline import Ingest
 
-    _finish(Ingest(obj.archive, progress=not quiet).run(list(paths), metadata))
+    _finish(Ingest(obj.writer, progress=not quiet).run(list(paths), metadata))
 
 
 @main.command("import-records")
@@ -69,7 +78,7 @@ def import_records_cmd(obj: _Context, file: Path) -> None:
     """Import metadata-only records from CSV or JSON Lines."""
     from .importer import import_records
 
-    _finish(import_records(obj.archive, file))
+    _finish(import_records(obj.writer, file))
 
 
 @main.command("import-collections")
@@ -79,7 +88,7 @@ def import_collections_cmd(obj: _Context, file: Path) -> None:
     """Create or update collections from a JSON list."""
     from .importer import import_collections
 
-    _finish(import_collections(obj.archive, file))
+    _finish(import_collections(obj.writer, file))
 
 
 @main.command()
@@ -119,7 +128,7 @@ def demo(obj: _Context, samples: Path) -> None:
     from .exhibits import install_samples
     from .importer import import_collections
 
-    archive = obj.archive
+    archive = obj.writer
     collections = import_collections(archive, samples / "collections.json")
     click.echo(f"collections: {len(collections.new)} loaded")
     exhibits = install_samples(samples / "exhibits", archive.settings.data_path / "exhibits")
@@ -154,15 +163,21 @@ def _first_admin(archive: Archive) -> None:
 
 
 @main.command()
+@click.option("--pending", is_flag=True, help="Only apply the changes waiting in the index outbox.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.pass_obj
-def reindex(obj: _Context, quiet: bool) -> None:
-    """Rebuild the search index (of HERITAGE_SEARCH_BACKEND) from the catalog."""
+def reindex(obj: _Context, pending: bool, quiet: bool) -> None:
+    """Rebuild the search index (of HERITAGE_SEARCH_BACKEND) from the catalog, or apply what waits to be indexed."""
     from search.errors import SearchUnavailable
-    from search.indexing import reindex as run_reindex
+
+    from .indexing import apply_outbox
+    from .indexing import reindex as run_reindex
 
     archive = obj.archive
     try:
+        if pending:
+            click.echo(f"reindex: {apply_outbox(archive)} pending items indexed ({archive.settings.search_backend})")
+            return
         count = run_reindex(archive, progress=not quiet)
     except SearchUnavailable as exc:
         raise click.ClickException(str(exc)) from exc
@@ -180,13 +195,13 @@ def search_cmd(obj: _Context, words: tuple[str, ...], lang: str, limit: int, eve
     from search.errors import BadQuery, SearchUnavailable
     from search.request import SearchRequest
 
-    from .access import EVERYTHING, scope
-    from .access import Viewer
+    from .access import EVERYTHING, Viewer, scope
+    from .searching import search
 
     try:
         request = SearchRequest(q=" ".join(words), per_page=limit, lang=lang, with_facets=False,
                                 scope=EVERYTHING if everything else scope(Viewer.ANONYMOUS))
-        result = obj.archive.search.search(request)
+        result = search(obj.archive, request)
     except BadQuery as exc:
         raise click.UsageError(str(exc)) from exc
     except SearchUnavailable as exc:
@@ -216,11 +231,13 @@ def serve(obj: _Context, host: str, port: int, threads: int, worker: bool) -> No
 
     from waitress import serve as waitress_serve
 
+    from .indexing import catch_up
     from .web import create_app
 
     # Links, IIIF ids and the CSP name the address served unless HERITAGE_BASE_URL says where the public reaches it.
     own = None if "HERITAGE_BASE_URL" in os.environ else f"http://{host}:{port}"
     archive = obj.archive_with(base_url=own)
+    catch_up(archive)  # before the first request: what a crash left in the index outbox
     consumer = None
     if worker:
         consumer = subprocess.Popen([sys.executable, "-m", "archive.cli", "--data-dir", str(archive.settings.data_path),
@@ -244,7 +261,7 @@ def worker(obj: _Context) -> None:
     """Run the background worker that ingests uploaded files (Ctrl-C lets the running job finish)."""
     from .jobs import run_worker
 
-    run_worker(obj.archive)
+    run_worker(obj.writer)
 
 
 @main.group()

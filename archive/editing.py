@@ -1,5 +1,6 @@
 """Describing items: edits validated like imports, every change saved as a numbered version (who, when, what),
-history, revert, staff listings, and CSV batch edit. Each change is committed, audited, then indexed."""
+history, revert, staff listings, and CSV batch edit. Each change is one unit of work (archive.uow): committed
+with its audit entry and its index update together; saves are compare-and-set on the item's version."""
 from __future__ import annotations
 
 import csv
@@ -9,13 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from search.indexing import index_items
 from search.request import SearchRequest
 
-from . import audit
 from .access import scope, visible_condition
 from .access import Viewer
 from .catalog import service
@@ -25,6 +25,7 @@ from .errors import Conflict, Forbidden, InvalidRecord, NotFound, Problem
 from .exchange import ExchangeError, join_list, language_column, read_csv
 from .records import LANGUAGE_MAPS, validate_record
 from .report import Rejection, Summary
+from .uow import unit_of_work
 
 # Parts of the record only editors and administrators may change (archive.publishing.set_access is their door).
 ACCESS_FIELDS = ("access", "sensitivity_note")
@@ -93,13 +94,24 @@ def require_staff(actor: Viewer) -> None:
         raise Forbidden("only staff can describe items")
 
 
-def _current(session: Session, item_id: str) -> int:
-    return session.scalar(select(func.max(ItemVersion.number)).where(ItemVersion.item_id == item_id)) or 0
+def _has_versions(session: Session, item_id: str) -> bool:
+    return session.scalar(select(ItemVersion.id).where(ItemVersion.item_id == item_id).limit(1)) is not None
 
 
-def save_version(session: Session, item: Item, action: str, actor: Viewer | None) -> int:
-    """Record the item's present state as its next version."""
-    number = _current(session, item.id) + 1
+def save_version(session: Session, item: Item, action: str, actor: Viewer | None, *,
+                 expected: int | None = None) -> int:
+    """Record the item's present state as its next version, compare-and-set: only while the item is still at version
+    ``expected`` (by default the version it was loaded at), in one conditional UPDATE; Conflict if another save came
+    first."""
+    seen = item.version if expected is None else expected
+    number = seen + 1
+    moved = session.execute(update(Item).where(Item.id == item.id, Item.version == seen).values(version=number)
+                            .execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        current = session.scalar(select(Item.version).where(Item.id == item.id))
+        raise Conflict(f"item {item.id} was saved as version {current} since version {seen} was opened; reload it "
+                       "to see the changes")
+    set_committed_value(item, "version", number)
     session.add(ItemVersion(item_id=item.id, number=number, record=dict(item.record), status=item.status,
                             access=item.access, embargo_until=item.embargo_until, action=action,
                             user_id=getattr(actor, "user_id", None), username=getattr(actor, "username", None)))
@@ -107,9 +119,11 @@ def save_version(session: Session, item: Item, action: str, actor: Viewer | None
 
 
 def ensure_first_version(session: Session, item: Item) -> None:
-    """Items created by ingest or import get their version 1 (their state as created) when first changed."""
-    if _current(session, item.id) == 0:
-        save_version(session, item, "create", None)
+    """Items created by ingest or import get their version 1 (their state as created) when first changed: call it
+    before changing the item."""
+    if not _has_versions(session, item.id):
+        session.add(ItemVersion(item_id=item.id, number=1, record=dict(item.record), status=item.status,
+                                access=item.access, embargo_until=item.embargo_until, action="create"))
         session.flush()
 
 
@@ -118,7 +132,7 @@ def item_for_edit(archive: Archive, item_id: str) -> EditableItem:
         item = service.get_item(s, item_id)
         return EditableItem(
             id=item.id, type=item.type, record=dict(item.record), status=item.status, access=item.access,
-            embargo_until=item.embargo_until, version=_current(s, item.id) or 1,
+            embargo_until=item.embargo_until, version=item.version,
             media=[MediaSummary(m.kind, m.original_name, m.sha256, m.size, m.mime, m.derivatives) for m in item.media])
 
 
@@ -180,26 +194,27 @@ def _validated(archive: Archive, s: Session, item: Item, record: dict, actor: Vi
 
 def _save(archive: Archive, item_id: str, record: dict, actor: Viewer, *, expected_version: int | None,
           action: str, details: dict, source: str = "") -> tuple[int, bool]:
-    """Validate and commit a new version (not yet indexed); returns (the current version number, whether it is
-    new)."""
+    """Validate and commit a new version in one unit of work (audited, queued for the index); returns (the current
+    version number, whether it is new). ``expected_version``: Conflict unless the item is still at it."""
     require_staff(actor)
-    with archive.catalog.session() as s:
+    with unit_of_work(archive) as work:
+        s = work.session
         item = service.get_item(s, item_id)
         record = _validated(archive, s, item, record, actor, source)
-        ensure_first_version(s, item)
-        current = _current(s, item_id)
-        if expected_version is not None and expected_version != current:
-            raise Conflict(f"item {item_id} was saved as version {current} since version {expected_version} was "
-                           "opened; reload it to see the changes")
+        if expected_version is not None and expected_version != item.version:
+            raise Conflict(f"item {item_id} was saved as version {item.version} since version {expected_version} "
+                           "was opened; reload it to see the changes")
         if service.same_record(item, record):
-            return current, False
+            return item.version, False
+        seen = item.version
+        ensure_first_version(s, item)
         before = {"type": item.type, **item.record}
         service.apply_record(s, item, record)
         after = {"type": item.type, **item.record}
-        number = save_version(s, item, action, actor)
+        number = save_version(s, item, action, actor, expected=seen)
         changed = sorted(k for k in {*before, *after} if before.get(k) != after.get(k))
-        audit.record(archive, actor, action, f"item:{item_id}", {"version": number, "fields": changed, **details},
-                     session=s)
+        work.audit(actor, action, f"item:{item_id}", {"version": number, "fields": changed, **details})
+        work.reindex(item_id)
     return number, True
 
 
@@ -208,10 +223,7 @@ def update_item(archive: Archive, item_id: str, record: dict, actor: Viewer, *,
     """Save a new description; returns the version number now current (unchanged if nothing changed).
 
     ``expected_version``: the version the editor opened; Conflict if someone saved another since."""
-    number, saved = _save(archive, item_id, record, actor, expected_version=expected_version, action="edit",
-                          details={})
-    if saved:
-        index_items(archive, [item_id])
+    number, _ = _save(archive, item_id, record, actor, expected_version=expected_version, action="edit", details={})
     return number
 
 
@@ -248,10 +260,8 @@ def revert(archive: Archive, item_id: str, number: int, actor: Viewer) -> int:
                 record.pop(key, None)
                 if key in item.record:
                     record[key] = item.record[key]
-    new, saved = _save(archive, item_id, record, actor, expected_version=None, action="revert",
-                       details={"restored": number})
-    if saved:
-        index_items(archive, [item_id])
+    new, _ = _save(archive, item_id, record, actor, expected_version=None, action="revert",
+                   details={"restored": number})
     return new
 
 
@@ -354,5 +364,4 @@ def import_csv(archive: Archive, data: bytes | str | Path, actor: Viewer, *, sou
             summary.rejected.append(Rejection(row.source, [f"id: {exc}"]))
             continue
         (summary.updated if saved else summary.unchanged).append(item_id)
-    index_items(archive, summary.updated)
     return summary

@@ -7,16 +7,15 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from search.indexing import index_items
-
 from .catalog import service
-from .catalog.models import Item
+from .catalog.models import Item, item_collections
 from .context import Archive
 from .errors import InvalidRecord
 from .exchange import ExchangeError, read_records
 from .records import validate_record
 from .report import Rejection, Summary
 from .text import clean
+from .uow import unit_of_work
 
 BATCH = 500  # records per transaction: a crash loses at most the batch in flight, never half a record
 
@@ -60,7 +59,8 @@ def fingerprint(record: dict) -> str:
 
 def _save(archive: Archive, batch: list[tuple[str, dict]], summary: Summary) -> None:
     new, updated = len(summary.new), len(summary.updated)
-    with archive.catalog.session() as s:
+    with unit_of_work(archive) as work:
+        s = work.session
         for source, record in batch:
             if "id" in record:
                 item = s.get(Item, record["id"])
@@ -79,7 +79,7 @@ def _save(archive: Archive, batch: list[tuple[str, dict]], summary: Summary) -> 
                 summary.updated.append(item.id)
             else:
                 summary.unchanged.append(source)
-    index_items(archive, summary.new[new:] + summary.updated[updated:])
+        work.reindex(*summary.new[new:], *summary.updated[updated:])
 
 
 def import_collections(archive: Archive, path: Path) -> Summary:
@@ -90,7 +90,8 @@ def import_collections(archive: Archive, path: Path) -> Summary:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         summary.rejected.append(Rejection(str(path), [f"not a UTF-8 JSON file: {exc}"]))
         return summary
-    with archive.catalog.session() as s:
+    with unit_of_work(archive) as work:
+        s = work.session
         for i, entry in enumerate(data if isinstance(data, list) else []):
             source = f"{path.name}[{i}]"
             problems = []
@@ -105,4 +106,7 @@ def import_collections(archive: Archive, path: Path) -> Summary:
             entry = {**entry, "id": clean(entry["id"])}
             service.upsert_collection(s, entry)
             summary.new.append(entry["id"])
+            # the collection's title is part of its items' search documents
+            work.reindex(*s.scalars(select(item_collections.c.item_id)
+                                    .where(item_collections.c.collection_id == entry["id"])))
     return summary

@@ -1,12 +1,10 @@
 """The publication workflow: draft → published (and back), and access levels with a cultural-sensitivity note and an
-optional embargo. Editors and administrators only; every change is a version, audited, then indexed."""
+optional embargo. Editors and administrators only; every change is a version, audited and queued for the index in one
+unit of work (archive.uow)."""
 from __future__ import annotations
 
 from datetime import date
 
-from search.indexing import index_items
-
-from . import audit
 from .access import LEVELS
 from .access import Viewer
 from .catalog import service
@@ -14,6 +12,7 @@ from .context import Archive
 from .editing import ensure_first_version, save_version
 from .errors import Forbidden, InvalidRecord, Problem
 from .text import BCP47, clean_language_map
+from .uow import unit_of_work
 
 
 def _require_publisher(actor: Viewer) -> None:
@@ -23,16 +22,16 @@ def _require_publisher(actor: Viewer) -> None:
 
 def _set_status(archive: Archive, item_id: str, status: str, actor: Viewer) -> None:
     _require_publisher(actor)
-    with archive.catalog.session() as s:
-        item = service.get_item(s, item_id)
+    with unit_of_work(archive) as work:
+        item = service.get_item(work.session, item_id)
         if item.status == status:
             return
-        ensure_first_version(s, item)
+        ensure_first_version(work.session, item)
         item.status = status
         action = "publish" if status == "published" else "unpublish"
-        number = save_version(s, item, action, actor)
-        audit.record(archive, actor, action, f"item:{item_id}", {"version": number}, session=s)
-    index_items(archive, [item_id])
+        number = save_version(work.session, item, action, actor)
+        work.audit(actor, action, f"item:{item_id}", {"version": number})
+        work.reindex(item_id)
 
 
 def publish(archive: Archive, item_id: str, actor: Viewer) -> None:
@@ -60,7 +59,8 @@ def set_access(archive: Archive, item_id: str, access: str, actor: Viewer, *, se
     if access not in LEVELS:
         raise InvalidRecord([Problem("access", f"unknown access level {access!r} (allowed: {', '.join(LEVELS)})")])
     note = _note(sensitivity_note)
-    with archive.catalog.session() as s:
+    with unit_of_work(archive) as work:
+        s = work.session
         item = service.get_item(s, item_id)
         record = {k: v for k, v in item.record.items() if k != "sensitivity_note"}
         record.update({"access": access, **({"sensitivity_note": note} if note else {})})
@@ -71,7 +71,7 @@ def set_access(archive: Archive, item_id: str, access: str, actor: Viewer, *, se
         service.apply_record(s, item, record)
         item.embargo_until = embargo_until
         number = save_version(s, item, "access_change", actor)
-        audit.record(archive, actor, "access_change", f"item:{item_id}", {
+        work.audit(actor, "access_change", f"item:{item_id}", {
             "version": number, "from": before[0], "to": access, "sensitivity_note": bool(note),
-            "embargo_until": embargo_until.isoformat() if embargo_until else None}, session=s)
-    index_items(archive, [item_id])
+            "embargo_until": embargo_until.isoformat() if embargo_until else None})
+        work.reindex(item_id)

@@ -18,7 +18,7 @@ from archive.catalog.models import IngestRun, Item
 from archive.context import Archive
 from archive.filestore import sha256_file
 from archive.report import Rejection, Summary
-from search.indexing import index_items
+from archive.uow import unit_of_work
 
 from .plan import Job, build_plan
 from .validate import Limits
@@ -89,8 +89,8 @@ class Ingest:
         """Sort jobs into unchanged, metadata updates, rejections and work for the workers."""
         pending = []
         first_seen: dict[str, str] = {}
-        updated = len(summary.updated)
-        with self.archive.catalog.session() as s:
+        with unit_of_work(self.archive) as work:
+            s = work.session
             known = service.media_by_sha(s, shas.values())
             for job in jobs:
                 reasons = []
@@ -124,9 +124,9 @@ class Ingest:
                     service.apply_record(s, item, job.record)
                     item.status = "published"
                     summary.updated.append(item.id)
+                    work.reindex(item.id)
                 else:
                     summary.unchanged.append(job.source)
-        index_items(self.archive, summary.updated[updated:])
         return pending
 
     def _process(self, jobs: list[Job], summary: Summary) -> None:
@@ -162,7 +162,8 @@ class Ingest:
             return
         for r in failed:  # only captions failed: the item goes in without them
             summary.rejected.append(Rejection(str(r.path), [r.reason], [r.path]))
-        with self.archive.catalog.session() as s:
+        with unit_of_work(self.archive) as work:
+            s = work.session
             if p.item_id is None:
                 kinds = {p.results[f].kind for f in p.files}
                 record = p.job.record or _undescribed_record(p.files[0])
@@ -190,7 +191,7 @@ class Ingest:
                                         original_name=vtt.name, techmd=r.techmd, derivatives=None, position=0,
                                         parent=by_sha[media_sha], language=lang)
             summary.files_stored += sum(isinstance(r, FileDone) for r in p.results.values())
-        index_items(self.archive, [item.id])
+            work.reindex(item.id)
 
     def _discard_if_unreferenced(self, sha: str) -> None:
         with self.archive.catalog.session() as s:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from archive.catalog.models import Item
 from archive.vocabularies import Vocabularies
 
 from .analysis import STREAMS, analyze
@@ -36,7 +35,7 @@ def text_field(group: str, stream: str) -> str:
 
 @dataclass
 class Source:
-    """The parts of an item the index needs, detached from the catalog session."""
+    """The parts of an item the index needs, as plain values (archive.indexing.source_of makes one from an item)."""
 
     id: str
     type: str
@@ -48,14 +47,6 @@ class Source:
     embargo_until: date | None = None  # stored as a date, so an embargo ends in search without a reindex
     collections: list[tuple[str, dict]] = field(default_factory=list)  # (id, title language map)
     media: dict | None = None  # the first media file: {"kind", "sha256"}
-
-    @classmethod
-    def from_item(cls, item: Item) -> Source:
-        media = item.media
-        return cls(id=item.id, type=item.type, status=item.status, access=item.access,
-                   record=item.record, date_start=item.date_start, date_end=item.date_end,
-                   embargo_until=item.embargo_until, collections=[(c.id, c.title) for c in item.collections],
-                   media={"kind": media[0].kind, "sha256": media[0].sha256} if media else None)
 
 
 @dataclass

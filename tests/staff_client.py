@@ -44,3 +44,25 @@ def import_items(archive, tmp_path: Path, records: list[dict]) -> list[str]:
     summary = import_records(archive, path)
     assert not summary.rejected, summary.lines()
     return summary.new
+
+
+def describe_form(page: str, item_id: str, lang: str = "vi", **changes) -> dict[str, list[str]]:
+    """The describe form of an edit page as the browser would send it (every field as the page shows it), with
+    changes (``title__en="…"`` sets the field ``title.en``)."""
+    form = re.search(r'<form method="post" action="/%s/staff/items/%s" class="describe".*?</form>' % (lang, item_id),
+                     page, re.S).group(0)
+    data: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', form):
+        data.setdefault(name, []).append(value)
+    for name, value in re.findall(r'<textarea[^>]*?name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
+        data.setdefault(name, []).append(value)
+    for select_name, options in re.findall(r'<select[^>]*?name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.findall(r'<option value="([^"]*)" selected', options)
+        data.setdefault(select_name, []).append(chosen[0] if chosen else "")
+    checked = re.findall(r'<input type="checkbox" name="([^"]+)" value="([^"]+)" checked', form)
+    for name in {n for n, _ in re.findall(r'<input type="checkbox" name="([^"]+)" value="([^"]+)"', form)}:
+        data[name] = [v for n, v in checked if n == name]
+    data = {k: [html.unescape(v) for v in vs] for k, vs in data.items()}
+    for key, value in changes.items():
+        data[key.replace("__", ".")] = value if isinstance(value, list) else [value]
+    return data

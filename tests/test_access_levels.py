@@ -19,7 +19,7 @@ from archive.catalog.models import Item
 from archive.context import Archive
 from archive.importer import import_records
 from search.elasticsearch_backend import ElasticsearchBackend
-from search.indexing import reindex
+from archive.indexing import reindex
 from search.request import SearchRequest
 from search.whoosh_backend import WhooshBackend
 from tests.conftest import make_settings

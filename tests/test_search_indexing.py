@@ -1,5 +1,6 @@
-"""Store first, then index: import and ingest index what they commit, `heritage reindex` rebuilds, `heritage
-search` prints hits, and a search outage never loses a catalog commit."""
+"""Store first, then index: import and ingest index what they commit (through the index outbox), `heritage
+reindex` rebuilds, `heritage search` prints hits, and a search outage never loses a catalog commit: the changes wait
+in the outbox until `heritage reindex --pending` or the next start."""
 from __future__ import annotations
 
 import csv
@@ -13,16 +14,17 @@ import numpy as np
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from archive import indexing
+from archive.access import EVERYTHING
 from archive.catalog.models import Item
 from archive.cli import main
 from archive.context import Archive
 from archive.settings import load_settings
+from archive.uow import unit_of_work
 from archive.vocabularies import Vocabularies
 from search import whoosh_backend
 from search.documents import Source, build_document
 from search.elasticsearch_backend import ElasticsearchBackend
-from search.indexing import index_items
-from archive.access import EVERYTHING
 from search.request import SearchRequest
 from search.whoosh_backend import WhooshBackend
 from tests.media import make_jpeg
@@ -116,11 +118,14 @@ def test_a_locked_index_never_loses_the_catalog_commit(tmp_path, heritage, archi
     finally:
         holder.cancel()
     assert result.exit_code == 0
-    assert "3 item(s) are saved in the catalog but not in the search index" in caplog.text
-    assert "heritage reindex" in caplog.text
+    assert "3 item(s) are saved in the catalog but not yet in the search index" in caplog.text
+    assert "heritage reindex --pending" in caplog.text
     with archive.catalog.session() as s:
         assert s.scalar(select(func.count()).select_from(Item)) == 3
-    assert heritage("reindex", "--quiet").exit_code == 0
+    assert indexing.pending(archive) == 3  # the changes wait in the outbox
+    result = heritage("reindex", "--pending")
+    assert result.exit_code == 0 and "reindex: 3 pending items indexed (whoosh)" in result.output
+    assert indexing.pending(archive) == 0
     assert ids(archive, "boat") == ["ix-boat"]
 
 
@@ -143,14 +148,19 @@ def test_elasticsearch_outage_is_repaired_by_reindex(tmp_path, elasticsearch_nod
     assert run(down, "import-records", write_jsonl(tmp_path / "r.jsonl", RECORDS)).exit_code == 0
     failed = run(down, "reindex", "--quiet")
     assert failed.exit_code == 1 and f"Elasticsearch at {down} could not" in failed.output
+    assert run(down, "reindex", "--pending").exit_code == 1
     archive = Archive(load_settings(environ={"HERITAGE_SEARCH_BACKEND": "elasticsearch",
                                              "HERITAGE_ELASTICSEARCH_URL": elasticsearch_node.url},
                                     data_dir=str(data_dir)))
     try:
-        assert run(elasticsearch_node.url, "reindex", "--quiet").exit_code == 0
+        assert indexing.pending(archive) == 3
+        assert run(elasticsearch_node.url, "reindex", "--pending").exit_code == 0
         assert isinstance(archive.search, ElasticsearchBackend)
-        assert ids(archive, "ghe ngo") == ["ix-boat"]
-        assert index_items(archive, ["ix-boat", "no-longer-in-catalog"])
+        assert ids(archive, "ghe ngo") == ["ix-boat"] and indexing.pending(archive) == 0
+        with unit_of_work(archive) as work:  # an item gone from the catalog is removed from the index
+            work.session.delete(work.session.get(Item, "ix-boat"))
+            work.reindex("ix-boat", "never-in-catalog")
+        assert ids(archive, "ghe ngo") == [] and indexing.pending(archive) == 0
     finally:
         archive.search.drop()
         archive.search.close()

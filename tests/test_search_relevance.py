@@ -20,7 +20,7 @@ from archive.records import edtf_bounds
 from archive.settings import load_settings
 from search.analysis import fold
 from search.elasticsearch_backend import ElasticsearchBackend
-from search.indexing import reindex
+from archive.indexing import reindex
 from search.request import SearchRequest
 from search.whoosh_backend import WhooshBackend
 

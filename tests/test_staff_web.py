@@ -14,7 +14,7 @@ from archive.catalog.service import get_item
 from archive.web import create_app
 from search.request import request_from_params
 
-from .staff_client import add_user, import_items, page_token, sign_in
+from .staff_client import add_user, describe_form, import_items, page_token, sign_in
 from tests.conftest import make_settings
 
 
@@ -46,24 +46,8 @@ def _record(archive, item_id: str) -> dict:
 
 def _form(client, item_id: str, lang: str = "vi", **changes) -> dict:
     """The describe form as the browser would send it (every field as the page shows it), with changes."""
-    html = client.get(f"/{lang}/staff/items/{item_id}").get_data(as_text=True)
-    form = re.search(r'<form method="post" action="/%s/staff/items/%s" class="describe".*?</form>' % (lang, item_id),
-                     html, re.S).group(0)
-    data: dict[str, list[str]] = {}
-    for name, value in re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', form):
-        data.setdefault(name, []).append(value)
-    for name, value in re.findall(r'<textarea[^>]*?name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
-        data.setdefault(name, []).append(value)
-    for select_name, options in re.findall(r'<select[^>]*?name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
-        chosen = re.findall(r'<option value="([^"]*)" selected', options)
-        data.setdefault(select_name, []).append(chosen[0] if chosen else "")
-    checked = re.findall(r'<input type="checkbox" name="([^"]+)" value="([^"]+)" checked', form)
-    for name in {n for n, _ in re.findall(r'<input type="checkbox" name="([^"]+)" value="([^"]+)"', form)}:
-        data[name] = [v for n, v in checked if n == name]
-    data = {k: [html_lib.unescape(v) for v in vs] for k, vs in data.items()}
-    for key, value in changes.items():
-        data[key.replace("__", ".")] = value if isinstance(value, list) else [value]
-    return data
+    return describe_form(client.get(f"/{lang}/staff/items/{item_id}").get_data(as_text=True), item_id, lang,
+                         **changes)
 
 
 def test_the_describe_form_round_trips_both_languages(client, archive, item_id):

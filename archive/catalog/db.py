@@ -24,6 +24,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    dbapi_connection.isolation_level = None  # the driver emits no BEGIN of its own: _sqlite_begin does
+
+
+def _sqlite_begin(connection) -> None:
+    """A writing transaction takes SQLite's write lock at its start (BEGIN IMMEDIATE), so one that reads and then
+    writes waits for the writer before it instead of failing at its first write (SQLITE_BUSY_SNAPSHOT)."""
+    immediate = connection.get_execution_options().get("immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class Catalog:
@@ -34,6 +42,7 @@ class Catalog:
         self.engine: Engine = create_engine(url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -41,6 +50,16 @@ class Catalog:
         """A session whose transaction commits when the block ends without error, and rolls back otherwise."""
         with self._sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session for a change that reads before it writes (archive.uow): on SQLite it holds the write lock from
+        its first statement, so concurrent changes run one after the other; PostgreSQL's row locks and the
+        conditional UPDATEs of compare-and-set saves do the same there."""
+        with self.engine.connect() as connection:
+            connection.execution_options(immediate=True)
+            with self._sessions(bind=connection) as session, session.begin():
+                yield session
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration."""

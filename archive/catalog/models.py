@@ -42,13 +42,15 @@ class Item(Base):
     fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
     # The whole exchange-format record (language maps, lists, creators…), NFC-normalised.
     record: Mapped[dict] = mapped_column(JSON)
+    # The number of the item's current version (archive.editing): a save of version N commits only while this is
+    # still N (one conditional UPDATE), so two people saving at once never lose a change silently.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     files: Mapped[list["MediaFile"]] = relationship(
         back_populates="item", order_by="MediaFile.position", cascade="all, delete-orphan")
     collections: Mapped[list["Collection"]] = relationship(secondary=item_collections, back_populates="items")
-
 
     @property
     def media(self) -> list["MediaFile"]:
@@ -204,3 +206,14 @@ class Job(Base):
     item_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class IndexOutbox(Base):
+    """An item whose search document must be brought up to date: written in the same transaction as the change
+    (archive.uow), removed once applied to the search backend; what a crash leaves here is applied at the next start."""
+
+    __tablename__ = "index_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(64), index=True)  # no foreign key: a deleted item's row says "delete"
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from search.request import request_from_params
-from search.service import search_json
 
 from ..access import can_view
 from ..access import scope as access_scope
 from ..catalog import service
+from ..searching import search_json
 from ..errors import NotFound
 from .auth import current_viewer
 

@@ -14,9 +14,8 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from search.errors import BadQuery, SearchUnavailable
 from search.labels import TYPES
 from search.request import request_from_params
-from search.service import facet_labels
 
-from .. import browse, citation
+from .. import browse, citation, searching
 from ..access import scope as access_scope
 from ..errors import NotFound, UnsafePath
 from . import seo
@@ -85,14 +84,14 @@ def search():
     params["lang"] = [g.lang]
     try:
         search_request = request_from_params(params, scope=access_scope(viewer))
-        result = archive.search.search(search_request)
+        result = searching.search(archive, search_request)
     except BadQuery as exc:
         return render_template("search.html", error=exc, result=None, cards={}), 400
     except SearchUnavailable:
         return render_template("search.html", error=None, unavailable=True, result=None, cards={}), 503
     with archive.catalog.session() as s:
         cards = browse.cards_by_ids(s, [hit.id for hit in result.hits], viewer=viewer)
-    return render_template("search.html", error=None, result=result, cards=cards, labels=facet_labels(archive),
+    return render_template("search.html", error=None, result=result, cards=cards, labels=searching.facet_labels(archive),
                            marked=marked, request_=search_request)
 
 

@@ -63,13 +63,17 @@ def items():
 
 def _edit_page(item_id: str, *, record: dict | None = None, problems=None, conflict: str | None = None,
                status: int = 200):
+    """The describe form; after a lost race (``conflict``: the version the editor had opened) it keeps the editor's
+    values and shows how they differ from the version saved in between."""
     archive = _archive()
     item = editing.item_for_edit(archive, item_id)
+    conflict_diff = staff_forms.changes(item.record, record, archive.vocab) if conflict and record else []
     with archive.catalog.session() as s:
         collections = browse.collections(s)
     errors = staff_forms.errors_by_field(problems or [])
     return render_template("staff/edit.html", item=item, record=record if record is not None else item.record,
-                           errors=errors, conflict=conflict, collections=collections, vocab=archive.vocab,
+                           errors=errors, conflict=conflict, conflict_diff=conflict_diff, collections=collections,
+                           vocab=archive.vocab,
                            types=staff_forms.TYPES, original_tags=staff_forms.ORIGINAL_TAGS,
                            labels=staff_forms.field_labels(), access_levels=ACCESS_LEVELS), status
 

@@ -1,0 +1,146 @@
+"""The search index follows the catalog: changes queue their items in the index outbox inside their own transaction
+(archive.uow); ``apply_outbox`` brings those items' documents up to date from the catalog as it now stands and
+removes the rows it applied; ``reindex`` rebuilds the whole index (``heritage reindex``).
+
+Documents are always built from the committed catalog at the time they are written, under one lock per data
+directory, so whichever order two appliers run in, the index ends as the catalog is. A search backend failure
+never undoes a catalog commit: the rows stay in the outbox, applied at the next start of ``heritage serve``,
+``heritage worker`` or a writing command, or by ``heritage reindex --pending``.
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+from contextlib import contextmanager
+from typing import Iterable, Iterator
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import selectinload
+from tqdm import tqdm
+
+from search.documents import IndexDocument, Source, build_document
+from search.errors import SearchUnavailable
+
+from .catalog.models import IndexOutbox, Item
+
+log = logging.getLogger(__name__)
+
+CHUNK = 500
+_THREADS = threading.Lock()  # fcntl locks are per process: threads of one process queue here first
+
+
+def source_of(item: Item) -> Source:
+    """The parts of an item its search document is built from, as plain values."""
+    media = item.media
+    return Source(id=item.id, type=item.type, status=item.status, access=item.access, record=item.record,
+                  date_start=item.date_start, date_end=item.date_end, embargo_until=item.embargo_until,
+                  collections=[(c.id, c.title) for c in item.collections],
+                  media={"kind": media[0].kind, "sha256": media[0].sha256} if media else None)
+
+
+@contextmanager
+def _index_lock(archive) -> Iterator[None]:
+    """One writer of the index per data directory at a time, from reading the catalog to writing the documents."""
+    with _THREADS:
+        fd = os.open(archive.settings.data_path / "index.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+
+def _documents(archive, ids: list[str] | None) -> Iterator[IndexDocument | str]:
+    """Documents of the given items (all items when ``ids`` is None), in id order; the id of an item that is no
+    longer in the catalog instead of its document."""
+    options = (selectinload(Item.collections), selectinload(Item.files))
+    if ids is None:
+        after = ""
+        while True:
+            with archive.catalog.session() as s:
+                items = list(s.scalars(select(Item).options(*options).where(Item.id > after)
+                                      .order_by(Item.id).limit(CHUNK)))
+                sources = [source_of(item) for item in items]
+            if not sources:
+                return
+            yield from (build_document(source, archive.vocab) for source in sources)
+            after = sources[-1].id
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        with archive.catalog.session() as s:
+            sources = {item.id: source_of(item)
+                       for item in s.scalars(select(Item).options(*options).where(Item.id.in_(chunk)))}
+        for id_ in chunk:
+            yield build_document(sources[id_], archive.vocab) if id_ in sources else id_
+
+
+def _write(archive, ids: list[str]) -> None:
+    found = list(_documents(archive, ids))
+    archive.search.index(d for d in found if isinstance(d, IndexDocument))
+    gone = [d for d in found if isinstance(d, str)]
+    if gone:
+        archive.search.delete(gone)
+
+
+def apply_outbox(archive, row_ids: Iterable[int] | None = None) -> int:
+    """Apply outbox rows (those given, or every pending one) to the search backend and remove them; returns the
+    number of items brought up to date. SearchUnavailable leaves the rows for a later try."""
+    wanted = None if row_ids is None else sorted(set(row_ids))
+    if wanted == []:
+        return 0
+    done = 0
+    with _index_lock(archive):
+        while True:
+            with archive.catalog.session() as s:
+                query = select(IndexOutbox.id, IndexOutbox.item_id).order_by(IndexOutbox.id)
+                rows = list(s.execute(query.where(IndexOutbox.id.in_(wanted)) if wanted is not None
+                                      else query.limit(CHUNK)))
+            if not rows:
+                return done
+            ids = sorted({item_id for _, item_id in rows})
+            _write(archive, ids)
+            with archive.catalog.session() as s:
+                s.execute(delete(IndexOutbox).where(IndexOutbox.id.in_([row_id for row_id, _ in rows])))
+            done += len(ids)
+            if wanted is not None:
+                return done
+
+
+def pending(archive) -> int:
+    """How many outbox rows wait to be applied."""
+    with archive.catalog.session() as s:
+        return s.scalar(select(func.count()).select_from(IndexOutbox)) or 0
+
+
+def catch_up(archive) -> None:
+    """At start-up: apply what a crash (or a search outage) left in the outbox; a backend still down is logged, and
+    the rows wait for the next start or ``heritage reindex --pending``."""
+    try:
+        applied = apply_outbox(archive)
+    except SearchUnavailable as exc:
+        log.error("%d change(s) wait to be applied to the search index (%s); they are applied at the next start or "
+                  "by `heritage reindex --pending`", pending(archive), exc)
+        return
+    if applied:
+        log.warning("applied %d item(s) left in the index outbox by an interrupted change", applied)
+
+
+def reindex(archive, *, progress: bool = True, backend=None) -> int:
+    """Rebuild the index of the configured backend (or of ``backend``) from the catalog; returns the number of
+    items indexed. Outbox rows queued before the rebuild began are covered by it and removed."""
+    backend = backend or archive.search
+    with archive.catalog.session() as s:
+        total = s.scalar(select(func.count()).select_from(Item))
+        covered = s.scalar(select(func.max(IndexOutbox.id)))
+    with _index_lock(archive), tqdm(total=total, unit="item", desc="reindex", disable=not progress) as bar:
+        def counted() -> Iterator[IndexDocument]:
+            for doc in _documents(archive, None):
+                bar.update(1)
+                yield doc
+        count = backend.rebuild(counted())
+    if covered is not None and backend is archive.search:
+        with archive.catalog.session() as s:
+            s.execute(delete(IndexOutbox).where(IndexOutbox.id <= covered))
+    return count
