@@ -362,5 +362,22 @@ def user_list(obj: _Context) -> None:
         click.echo(f"{u.username:<24} {u.role:<12} last sign-in {last}{state}")
 
 
+def _set_data_dir(ctx: click.Context, _param, value: str | None) -> None:
+    if value is not None:
+        ctx.find_object(_Context).data_dir = value
+
+
+def _data_dir_everywhere(group: click.Group) -> None:
+    """Every subcommand takes --data-dir too (`heritage ingest X --data-dir D`), overriding the one before it."""
+    for command in group.commands.values():
+        command.params.append(click.Option(["--data-dir"], type=click.Path(file_okay=False), expose_value=False,
+                                           is_eager=True, callback=_set_data_dir,
+                                           help="Data directory (as before the command)."))
+        if isinstance(command, click.Group):
+            _data_dir_everywhere(command)
+
+
+_data_dir_everywhere(main)
+
 if __name__ == "__main__":
     main()
