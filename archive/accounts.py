@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 
 from . import audit
 from .access import Viewer
-from .catalog.models import LoginAttempt, User
+from .catalog.models import EndedSession, LoginAttempt, User
 from .context import Archive
 from .errors import BadCredentials, Conflict, Forbidden, InvalidRecord, LoginThrottled, NotFound, Problem
 from .text import clean as nfc
@@ -155,6 +155,23 @@ def set_password(archive: Archive, user_id: int, password: str, actor: Viewer | 
             raise NotFound(f"no user {user_id}")
         user.password_hash = _hasher(archive).hash(password)
         audit.record(archive, actor, "password_change", f"user:{user.username}", {}, session=s)
+
+
+def end_session(archive: Archive, viewer: Viewer, nonce: str, *, lifetime: timedelta,
+                remote_addr: str | None = None) -> None:
+    """Sign one session out for good, on the server: its nonce is refused from now on, even in a copied cookie (the
+    user's other sessions go on). Nonces older than a session can live are dropped; the sign-out is audited with
+    it."""
+    now = datetime.now(timezone.utc)
+    with archive.catalog.session() as s:
+        s.execute(delete(EndedSession).where(EndedSession.ended_at < now - lifetime))
+        s.merge(EndedSession(nonce=nonce, user_id=viewer.user_id, ended_at=now))
+        audit.record(archive, viewer, "logout", f"user:{viewer.user_id}", remote_addr=remote_addr, session=s)
+
+
+def session_ended(archive: Archive, nonce: str) -> bool:
+    with archive.catalog.session() as s:
+        return s.get(EndedSession, nonce) is not None
 
 
 def _throttle(archive: Archive, s, username: str, remote_addr: str, now: datetime) -> None:

@@ -203,3 +203,18 @@ def test_signing_out_ends_the_session(client):
     assert response.status_code == 302 and response.headers["Location"] == "/en/staff/login"
     assert "You have signed out." in client.get("/en/staff/login").get_data(as_text=True)
     assert client.get("/en/staff/").status_code == 302
+
+
+def test_a_copied_cookie_opens_nothing_after_sign_out_while_other_sessions_go_on(settings, archive, client):
+    app = client.application
+    copied = client.get_cookie("heritage_session").value  # as an attacker on a shared computer would copy it
+    phone = app.test_client()
+    assert sign_in(phone, "editor1").status_code == 302  # the same editor on another device
+    assert client.post("/en/staff/logout", data={"csrf_token": page_token(client)}).status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("heritage_session", copied)
+    assert replay.get("/en/staff/").status_code == 302  # to the sign-in page: the session ended on the server
+    assert replay.get("/en/staff/items/").status_code == 302
+    assert phone.get("/en/staff/").status_code == 200  # signing out on one device leaves the others signed in
+    assert sign_in(client, "editor1").status_code == 302 and client.get("/en/staff/").status_code == 200
+    assert [e.action for e in audit.entries(archive, actor="editor1", action="logout")] == ["logout"]

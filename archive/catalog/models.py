@@ -134,6 +134,16 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class EndedSession(Base):
+    """A staff session signed out: its cookie, even copied, opens nothing again (archive.accounts.end_session)."""
+
+    __tablename__ = "ended_sessions"
+
+    nonce: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    ended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
 class LoginAttempt(Base):
     """Failed sign-ins, counted per username and per address to slow password guessing across processes."""
 

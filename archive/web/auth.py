@@ -3,7 +3,8 @@ session cookie's flags, role guards, and ``current_viewer()`` — the viewer eve
 
 The user is reloaded from the catalog on every request, so disabling an account or changing its role takes effect at
 once; the session id carries a digest of the password hash and the account's session generation, so a new password
-signs out every other session and an account disabled then enabled again starts with none.
+signs out every other session and an account disabled then enabled again starts with none; and a nonce of its own,
+which signing out ends on the server, so a copied cookie opens nothing afterwards.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from flask_babel import ngettext
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from .. import accounts, audit
+from .. import accounts
 from ..access import Viewer
 from ..errors import BadCredentials, LoginThrottled, NotFound
 from ..settings import Settings
@@ -48,13 +49,14 @@ class SignedIn:
     is_active = True
     is_anonymous = False
 
-    def __init__(self, user) -> None:
+    def __init__(self, user, nonce: str) -> None:
         self.id = user.id
         self.username = user.username
         self.display_name = user.display_name or user.username
         self.role = user.role
         self.viewer = accounts.viewer_of(user)
-        self._session_id = f"{user.id}.{_session_digest(user)}"
+        self.nonce = nonce
+        self._session_id = f"{user.id}.{_session_digest(user)}.{nonce}"
 
     def get_id(self) -> str:
         return self._session_id
@@ -66,16 +68,19 @@ def _session_digest(user) -> str:
 
 @login_manager.user_loader
 def _load_user(session_id: str) -> SignedIn | None:
-    user_id, _sep, digest = session_id.partition(".")
-    if not user_id.isdigit():
+    parts = session_id.split(".")
+    if len(parts) != 3 or not parts[0].isascii() or not parts[0].isdigit() or len(parts[0]) > 18:
         return None
+    user_id, digest, nonce = parts
     try:
         user = accounts.get_user(_archive(), int(user_id))
     except NotFound:
         return None
     if not user.active or not secrets.compare_digest(digest, _session_digest(user)):
         return None
-    return SignedIn(user)
+    if accounts.session_ended(_archive(), nonce):
+        return None
+    return SignedIn(user, nonce)
 
 
 def current_viewer() -> Viewer:
@@ -157,7 +162,7 @@ def login():
         error = _("The username or the password is wrong.")
         return render_template("staff/login.html", next_url=next_url, username=username, error=error), 401
     session.clear()  # a fresh session at each sign-in
-    login_user(SignedIn(user))
+    login_user(SignedIn(user, secrets.token_hex(16)))
     session.permanent = True
     return redirect(next_url or _landing(accounts.viewer_of(user)))
 
@@ -169,8 +174,8 @@ def logout():
             return redirect(url_for("pages.auth.login"))
         return render_template("staff/logout.html")
     if current_user.is_authenticated:
-        audit.record(_archive(), actor=current_viewer(), action="logout", target=f"user:{current_user.id}",
-                     remote_addr=request.remote_addr)
+        accounts.end_session(_archive(), current_viewer(), current_user.nonce,
+                             lifetime=current_app.permanent_session_lifetime, remote_addr=request.remote_addr)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
