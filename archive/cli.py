@@ -227,11 +227,11 @@ def serve(obj: _Context, host: str, port: int, threads: int, worker: bool) -> No
     """Serve the web site, the JSON API and IIIF with the production WSGI server (waitress)."""
     import os
     import signal
-    import subprocess
 
     from waitress import serve as waitress_serve
 
     from .indexing import catch_up
+    from .supervise import Supervised
     from .web import create_app
 
     # Links, IIIF ids and the CSP name the address served unless HERITAGE_BASE_URL says where the public reaches it.
@@ -239,20 +239,17 @@ def serve(obj: _Context, host: str, port: int, threads: int, worker: bool) -> No
     archive = obj.archive_with(base_url=own)
     catch_up(archive)  # before the first request: what a crash left in the index outbox
     consumer = None
-    if worker:
-        consumer = subprocess.Popen([sys.executable, "-m", "archive.cli", "--data-dir", str(archive.settings.data_path),
-                                     "worker"])
+    if worker:  # restarted if it dies; it dies with this process
+        consumer = Supervised([sys.executable, "-m", "archive.cli", "--data-dir", str(archive.settings.data_path),
+                               "worker"], name="worker")
+        consumer.start()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the worker below is stopped too
     click.echo(f"serving http://{host}:{port}/ (data: {archive.settings.data_path})")
     try:
         waitress_serve(create_app(archive.settings, archive), host=host, port=port, threads=threads)
     finally:
         if consumer is not None:
-            consumer.send_signal(signal.SIGINT)  # the worker finishes the job in hand, then exits
-            try:
-                consumer.wait(timeout=120)
-            except subprocess.TimeoutExpired:
-                consumer.kill()
+            consumer.stop()  # SIGINT: the worker finishes the job in hand, then exits
 
 
 @main.command()

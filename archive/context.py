@@ -1,14 +1,12 @@
 """The archive's parts, wired from one Settings object: catalog, file store and vocabularies."""
 from __future__ import annotations
 
-import fcntl
-import os
-from contextlib import contextmanager
 from functools import cached_property
-from typing import Iterator
+from typing import ContextManager
 
 from .catalog import Catalog
 from .filestore import FileStore
+from .processes import exclusive
 from .settings import Settings
 from .vocabularies import Vocabularies
 
@@ -39,13 +37,7 @@ class Archive:
         from search.service import open_backend
         return open_backend(self.settings, self.vocab)
 
-    @contextmanager
-    def write_lock(self) -> Iterator[None]:
-        """Serialise the commands that write to the store (ingest, derive), across processes."""
-        fd = os.open(self.settings.data_path / "write.lock", os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+    def write_lock(self, purpose: str = "ingest") -> ContextManager[None]:
+        """Serialise the commands that write to the store (ingest, derive), across processes; a process that dies
+        lets go of it, and a waiting one says who holds it (archive.processes.exclusive)."""
+        return exclusive(self.settings.data_path / "write.lock", purpose)

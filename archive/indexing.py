@@ -9,12 +9,8 @@ never undoes a catalog commit: the rows stay in the outbox, applied at the next 
 """
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
-import threading
-from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import ContextManager, Iterable, Iterator
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
@@ -24,11 +20,11 @@ from search.documents import IndexDocument, Source, build_document
 from search.errors import SearchUnavailable
 
 from .catalog.models import IndexOutbox, Item
+from .processes import exclusive
 
 log = logging.getLogger(__name__)
 
 CHUNK = 500
-_THREADS = threading.Lock()  # fcntl locks are per process: threads of one process queue here first
 
 
 def source_of(item: Item) -> Source:
@@ -40,16 +36,9 @@ def source_of(item: Item) -> Source:
                   media={"kind": media[0].kind, "sha256": media[0].sha256} if media else None)
 
 
-@contextmanager
-def _index_lock(archive) -> Iterator[None]:
+def _index_lock(archive) -> ContextManager[None]:
     """One writer of the index per data directory at a time, from reading the catalog to writing the documents."""
-    with _THREADS:
-        fd = os.open(archive.settings.data_path / "index.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        try:
-            fcntl.lockf(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)  # closing releases the lock
+    return exclusive(archive.settings.data_path / "index.lock", "search index update")
 
 
 def _documents(archive, ids: list[str] | None) -> Iterator[IndexDocument | str]:

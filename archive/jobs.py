@@ -21,6 +21,7 @@ from .catalog import service
 from .catalog.models import Job, Upload
 from .context import Archive
 from .filestore import sha256_file
+from .processes import process_tag, tag_alive
 from .reasons import Reason, reason_of
 from .settings import load_settings
 from .uploads import discard, purge_stale, upload_path
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 STATES = ("queued", "running", "done", "rejected", "failed")
 TERMINAL = ("done", "rejected", "failed")
 POLL_SECONDS = 1.0  # the longest an idle worker waits before looking at the queue again
+MAX_ATTEMPTS = 3  # a job whose worker died this many times while running it fails instead of being tried again
 
 
 @dataclass(frozen=True)
@@ -85,16 +87,31 @@ def enqueue(archive: Archive, job_id: int) -> None:
 
 
 def recover(archive: Archive) -> list[int]:
-    """Queue again the jobs a stopped worker left behind (running when it was killed); the pipeline finishes an
-    interrupted ingest without duplicates. Run when a worker starts, before it takes jobs."""
+    """Queue again the jobs a dead worker left running (the pipeline finishes an interrupted ingest without
+    duplicates), or fail those it already died on MAX_ATTEMPTS times; jobs of a worker still alive, here or on
+    another machine, are left to it. Run when a worker starts, before it takes jobs; returns the jobs queued again."""
     with archive.catalog.session() as s:
-        stuck = list(s.scalars(select(Job.id).where(Job.state == "running").order_by(Job.id)))
-        if stuck:
-            s.execute(update(Job).where(Job.id.in_(stuck)).values(state="queued"))
-    for job_id in stuck:
-        log.warning("job %s was interrupted; queued again", job_id)
+        running = list(s.execute(select(Job.id, Job.worker, Job.attempts).where(Job.state == "running")
+                                 .order_by(Job.id)))
+    requeued = []
+    for job_id, worker, attempts in running:
+        if tag_alive(worker) is not False:
+            continue
+        with archive.catalog.session() as s:  # only if it is still the dead worker's: another may have taken it
+            same_worker = Job.worker == worker if worker else Job.worker.is_(None)
+            mine = (Job.id == job_id) & (Job.state == "running") & same_worker
+            if attempts >= MAX_ATTEMPTS:
+                failed = s.execute(update(Job).where(mine).values(
+                    state="failed", reasons=[Reason("worker_died", attempts=attempts).as_dict()])).rowcount
+                if failed:
+                    log.error("job %s: its worker died %d times while running it; failed", job_id, attempts)
+                continue
+            if s.execute(update(Job).where(mine).values(state="queued", worker=None)).rowcount:
+                requeued.append(job_id)
+    for job_id in requeued:
+        log.warning("job %s was interrupted (its worker died); queued again", job_id)
         enqueue(archive, job_id)
-    return stuck
+    return requeued
 
 
 def run_worker(archive: Archive, *, workers: int = 1) -> None:
@@ -116,7 +133,8 @@ def _set(archive: Archive, job_id: int, *, reasons: Iterable[str] = (), **values
 def _claim(archive: Archive, job_id: int) -> tuple[Upload, Viewer] | None:
     """Mark a queued job running, atomically, so a job queued twice runs once; None when it is not queued."""
     with archive.catalog.session() as s:
-        claimed = s.execute(update(Job).where(Job.id == job_id, Job.state == "queued").values(state="running"))
+        claimed = s.execute(update(Job).where(Job.id == job_id, Job.state == "queued").values(
+            state="running", worker=process_tag(), attempts=Job.attempts + 1))
         if claimed.rowcount != 1:
             return None
         job = s.get(Job, job_id)

@@ -30,6 +30,7 @@ ENGLISH: dict[str, str] = {
     "changed_during_ingest": "changed while it was being ingested; run the ingest again",
     "already_in_archive": "the same file is already in the archive",
     "internal_error": "{detail}",
+    "worker_died": "the worker stopped {attempts} times while ingesting this file; it was not tried again",
     "other": "{detail}",
     # what an upload announces
     "no_name": "the file has no name",

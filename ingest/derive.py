@@ -1,7 +1,7 @@
 """``heritage derive``: rebuild derivatives from the stored originals (all, or only the missing ones)."""
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 
 from sqlalchemy import select
 from tqdm import tqdm
@@ -9,6 +9,7 @@ from tqdm import tqdm
 from archive.catalog.models import MediaFile
 from archive.context import Archive
 from archive.filestore import FileStore
+from archive.processes import worker_pool
 from archive.report import Rejection, Summary
 
 from . import derivatives
@@ -27,12 +28,12 @@ def derive(archive: Archive, *, only_missing: bool = False, progress: bool = Tru
     summary = Summary()
     limits = Limits.from_settings(archive.settings)
     store = archive.store
-    with archive.write_lock():
+    with archive.write_lock("derive"):
         store.clear_tmp()
         with archive.catalog.session() as s:
             todo = [(m.id, m.sha256, m.kind) for m in s.scalars(select(MediaFile).where(MediaFile.kind.in_(DERIVED_KINDS)))
                     if not (only_missing and existing_derivatives(store, m.sha256, m.kind))]
-        with ProcessPoolExecutor(archive.settings.workers) as pool:
+        with worker_pool(archive.settings.workers) as pool:
             futures = {pool.submit(_rebuild, store.root, sha, kind, limits): (mid, sha) for mid, sha, kind in todo}
             for future in tqdm(as_completed(futures), total=len(futures), unit="file", desc="derive",
                                disable=not progress):

@@ -6,7 +6,7 @@ a crash leaves either the whole item or nothing; re-running the batch adopts ori
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,6 +17,7 @@ from archive.catalog import service
 from archive.catalog.models import IngestRun, Item
 from archive.context import Archive
 from archive.filestore import sha256_file
+from archive.processes import worker_pool
 from archive.report import Rejection, Summary
 from archive.uow import unit_of_work
 
@@ -134,7 +135,7 @@ class Ingest:
         pending = self._triage(jobs, shas, summary)
         total = sum(p.expected for p in pending)
         store_root = self.archive.store.root
-        with ProcessPoolExecutor(self.archive.settings.workers) as pool, \
+        with worker_pool(self.archive.settings.workers) as pool, \
                 tqdm(total=total, unit="file", desc="ingest", disable=not self.progress) as bar:
             futures: dict[Future, _Pending] = {}
             for p in pending:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from archive.processes import child_of_this_process
 from archive.reasons import Reason, Refused
 
 from .identify import Identity
@@ -64,7 +65,7 @@ def _strict_decode(path: Path, stream: str) -> None:
     """Decode every frame; ffmpeg's error output (e.g. a truncated file) makes the file fail."""
     proc = subprocess.run(
         ["ffmpeg", "-nostdin", "-v", "error", "-xerror", "-i", str(path), "-map", f"0:{stream}:0", "-f", "null", "-"],
-        capture_output=True, text=True, errors="replace")
+        capture_output=True, text=True, errors="replace", preexec_fn=child_of_this_process())
     errors = [line for line in proc.stderr.splitlines() if line.strip()]
     if proc.returncode != 0 or errors:
         raise Rejected(Reason("not_clean", detail="; ".join(errors[-3:]) or f"ffmpeg exit {proc.returncode}"))

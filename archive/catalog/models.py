@@ -214,6 +214,9 @@ class Job(Base):
     state: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued|running|done|rejected|failed
     reasons: Mapped[list | None] = mapped_column(JSON)  # why it was turned away: archive.reasons.Reason.as_dict()s
     item_id: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # times a worker took it
+    # The worker process running it (archive.processes.process_tag), to tell a dead worker's job from a live one's.
+    worker: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

@@ -35,6 +35,8 @@ def _sentences() -> dict[str, str]:
         "changed_during_ingest": _("The file changed while it was being ingested; upload it again."),
         "already_in_archive": _("The same file is already in the archive."),
         "internal_error": _("An error in the archive stopped the ingest (%(detail)s); tell an administrator."),
+        "worker_died": _("The worker stopped %(attempts)s times while ingesting this file, so it was not tried again; "
+                         "tell an administrator."),
         "other": "%(detail)s",
         "no_name": _("The file has no name."),
         "name_has_folder": _("A file name must not contain a folder path."),

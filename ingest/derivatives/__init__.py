@@ -15,6 +15,8 @@ from typing import IO, Callable, TypeVar
 
 import ffmpeg
 
+from archive.processes import child_of_this_process
+
 KINDS = ("image", "audio", "video")
 T = TypeVar("T")
 
@@ -61,7 +63,7 @@ def run_ffmpeg(src: Path, spec, read_stdout: Callable[[IO[bytes]], T] | None = N
     """
     args = ["ffmpeg", "-nostdin", "-hide_banner", "-v", "error", *spec.get_args()]
     with tempfile.TemporaryFile() as stderr:
-        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stderr=stderr,
+        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stderr=stderr, preexec_fn=child_of_this_process(),
                                 stdout=subprocess.PIPE if read_stdout else subprocess.DEVNULL)
         try:
             result = read_stdout(proc.stdout) if read_stdout else None

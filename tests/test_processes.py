@@ -1,0 +1,266 @@
+"""Processes that die cleanly (real processes, real ffmpeg, SIGKILL): a killed worker or ingest leaves no pool process
+or ffmpeg behind and nothing waiting on its lock; a command waiting for the lock says who holds it; `heritage serve`
+starts its worker again; a job left running by a dead worker is retried, a bounded number of times."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from archive import accounts, jobs
+from archive.catalog.models import Item, Job, MediaFile
+from archive.filestore import sha256_file
+from archive.processes import exclusive
+from tests.conftest import heritage_subprocess, make_settings
+from tests.live_server import HOST, free_port, wait_for_port
+from tests.media import make_jpeg, make_mp4
+
+from .test_uploads_jobs import upload
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def settings(data_dir):
+    return make_settings(data_dir, workers=1)
+
+
+@pytest.fixture
+def contributor(archive):
+    return accounts.viewer_of(accounts.create_user(archive, "contributor1", "correct horse battery", "contributor"))
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HERITAGE_")}
+    env["HERITAGE_WORKERS"] = "1"
+    return env
+
+
+def processes_mentioning(text: str) -> dict[int, str]:
+    """Live processes (not zombies) whose command line contains ``text``: pid -> command line."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if text in cmdline and state != "Z":
+            found[int(proc.name)] = cmdline
+    return found
+
+
+def wait_until(condition, timeout: float, what: str, poll: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(poll)
+    raise AssertionError(f"not within {timeout:.0f} s: {what}")
+
+
+def ffmpeg_encoding(data_dir: Path) -> dict[int, str]:
+    return {pid: cmd for pid, cmd in processes_mentioning(str(data_dir)).items()
+            if cmd.startswith("ffmpeg") and "libx264" in cmd}
+
+
+def _job(archive, job_id: int) -> Job:
+    with archive.catalog.session() as s:
+        job = s.get(Job, job_id)
+        s.expunge(job)
+        return job
+
+
+def _worker(data_dir: Path, *, code: str | None = None) -> subprocess.Popen:
+    args = ["--data-dir", str(data_dir), "worker"]
+    command = [sys.executable, "-c", code, *args] if code else [sys.executable, "-m", "archive.cli", *args]
+    return subprocess.Popen(command, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_a_worker_killed_while_ffmpeg_runs_leaves_nothing_behind_and_its_job_is_done_by_the_next(
+        archive, contributor, data_dir, tmp_path):
+    video = make_mp4(tmp_path / "lễ hội.mp4", seconds=30, size="1280x720")
+    job_id = upload(archive, contributor, "lễ hội.mp4", video.read_bytes())
+    first = _worker(data_dir)
+    try:
+        wait_until(lambda: ffmpeg_encoding(data_dir), 180, "ffmpeg transcoding the upload")
+        os.kill(first.pid, signal.SIGKILL)  # the worker alone, as the OOM killer would
+        first.wait(timeout=30)
+        wait_until(lambda: not processes_mentioning(str(data_dir)), 15,
+                   f"no pool process or ffmpeg of the dead worker left: {processes_mentioning(str(data_dir))}")
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert _job(archive, job_id).state == "running"  # as the dead worker left it
+
+    second = _worker(data_dir)
+    try:
+        done = wait_until(lambda: _job(archive, job_id).state in jobs.TERMINAL and _job(archive, job_id), 300,
+                          "the job done by the next worker")
+    finally:
+        _stop(second)
+    assert done.state == "done" and done.attempts == 2, (done.state, done.reasons)
+    with archive.catalog.session() as s:
+        media = list(s.scalars(select(MediaFile)))
+        assert [m.sha256 for m in media] == [sha256_file(video)]
+        assert len(list(s.scalars(select(Item)))) == 1 and done.item_id == media[0].item_id
+    assert set(archive.store.iter_originals()) == {sha256_file(video)}
+
+
+def test_an_ingest_killed_mid_batch_leaves_nothing_behind_and_the_rerun_finishes(data_dir, tmp_path, archive):
+    batch = tmp_path / "batch"
+    make_mp4(batch / "v.mp4", seconds=30, size="1280x720")
+    for i in range(3):
+        make_jpeg(batch / f"img{i}.jpg", size=(1600, 1200), seed=i)
+    first = heritage_subprocess(data_dir, "ingest", "--quiet", batch, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: ffmpeg_encoding(data_dir), 180, "ffmpeg transcoding the batch's video")
+        os.kill(first.pid, signal.SIGKILL)  # the ingest process only, not its process group
+        first.wait(timeout=30)
+        wait_until(lambda: not processes_mentioning(str(data_dir)), 15,
+                   f"no pool process or ffmpeg left: {processes_mentioning(str(data_dir))}")
+    finally:
+        if first.poll() is None:
+            first.kill()
+    again = subprocess.run([sys.executable, "-m", "archive.cli", "--data-dir", str(data_dir), "ingest", "--quiet",
+                            str(batch)], env=_env(), capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stdout + again.stderr
+    third = subprocess.run([sys.executable, "-m", "archive.cli", "--data-dir", str(data_dir), "ingest", "--quiet",
+                            str(batch)], env=_env(), capture_output=True, text=True, timeout=600)
+    assert "new: 0" in third.stdout and "unchanged: 4" in third.stdout, third.stdout
+    with archive.catalog.session() as s:
+        assert len(list(s.scalars(select(Item)))) == 4
+        assert set(archive.store.iter_originals()) == {m.sha256 for m in s.scalars(select(MediaFile))}
+
+
+def test_a_command_waiting_for_the_write_lock_says_who_holds_it(archive, data_dir, tmp_path):
+    photo = make_jpeg(tmp_path / "a.jpg")
+    lines: list[str] = []
+    with archive.write_lock("a test holding the lock"):
+        waiting = heritage_subprocess(data_dir, "ingest", "--quiet", photo, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True)
+        reader = threading.Thread(target=lambda: lines.extend(waiting.stderr), daemon=True)
+        reader.start()
+        wait_until(lambda: any("waiting for" in line for line in lines), 60, f"a waiting notice in {lines}")
+        notice = next(line for line in lines if "waiting for" in line)
+        assert f"held by pid {os.getpid()}" in notice and "for a test holding the lock" in notice
+        assert "write.lock" in notice and " since 20" in notice
+        assert waiting.poll() is None  # still waiting, not failed
+    assert waiting.wait(timeout=120) == 0  # it goes on once the lock is free
+    reader.join(timeout=10)
+    assert any("got write.lock after waiting" in line for line in lines)
+
+
+def test_a_lock_held_by_a_killed_process_is_taken_over(tmp_path):
+    lock = tmp_path / "write.lock"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\nfrom pathlib import Path\nfrom archive.processes import exclusive\n"
+        f"with exclusive(Path({str(lock)!r}), 'holding'):\n    print('held', flush=True)\n    time.sleep(600)\n")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait(timeout=30)
+        got = threading.Event()
+
+        def take():
+            with exclusive(lock, "taking over"):
+                got.set()
+
+        taker = threading.Thread(target=take, daemon=True)
+        taker.start()
+        assert got.wait(timeout=10), "the lock of a dead process was not released"
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def test_serve_starts_its_worker_again_when_it_dies_and_the_worker_dies_with_serve(archive, contributor, data_dir,
+                                                                                    tmp_path):
+    port = free_port()
+    env = {**_env(), "HERITAGE_BASE_URL": f"http://{HOST}:{port}", "HERITAGE_LOG_LEVEL": "ERROR"}
+    serve = subprocess.Popen([sys.executable, "-m", "archive.cli", "--data-dir", str(data_dir), "serve", "--host",
+                              HOST, "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, serve)
+        first = wait_until(lambda: _children(serve.pid), 30, "the worker started by serve")
+        (worker,) = first
+        os.kill(worker, signal.SIGKILL)
+        restarted = wait_until(lambda: _children(serve.pid) - {worker}, 30, "a new worker")
+        (new_worker,) = restarted
+        photo = make_jpeg(tmp_path / "chùa.jpg", size=(900, 600))
+        job_id = upload(archive, contributor, "chùa.jpg", photo.read_bytes())
+        wait_until(lambda: _job(archive, job_id).state == "done", 120, "the upload ingested by the new worker")
+        os.kill(serve.pid, signal.SIGKILL)  # serve dies: its worker must not live on alone
+        serve.wait(timeout=30)
+        wait_until(lambda: not Path(f"/proc/{new_worker}").exists() or
+                   (Path(f"/proc/{new_worker}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"), 15,
+                   "the worker dying with serve")
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+            serve.wait()
+
+
+# A worker that dies (SIGKILL) as soon as it starts ingesting: the injected fault.
+DYING_WORKER = """
+import os, signal, sys
+import archive.jobs
+class Dying:
+    def __init__(self, *args, **kwargs):
+        pass
+    def run(self, *args, **kwargs):
+        os.kill(os.getpid(), signal.SIGKILL)
+archive.jobs.Ingest = Dying
+from archive.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_a_job_that_kills_its_worker_is_failed_with_its_reason_after_bounded_retries(archive, contributor, data_dir,
+                                                                                      tmp_path):
+    photo = make_jpeg(tmp_path / "độc.jpg")
+    job_id = upload(archive, contributor, "độc.jpg", photo.read_bytes())
+    for attempt in range(1, jobs.MAX_ATTEMPTS + 1):
+        dying = _worker(data_dir, code=DYING_WORKER)
+        assert dying.wait(timeout=120) == -signal.SIGKILL
+        assert (_job(archive, job_id).state, _job(archive, job_id).attempts) == ("running", attempt)
+    last = _worker(data_dir, code=DYING_WORKER)
+    try:
+        failed = wait_until(lambda: _job(archive, job_id).state == "failed" and _job(archive, job_id), 60,
+                            "the job failed")
+        assert last.poll() is None  # nothing left to kill it
+    finally:
+        _stop(last)
+    row = jobs.list_jobs(archive, ids=[job_id])[0]
+    assert failed.attempts == jobs.MAX_ATTEMPTS and [r.code for r in row.reasons] == ["worker_died"]
+    assert row.reason == f"the worker stopped {jobs.MAX_ATTEMPTS} times while ingesting this file; it was not tried again"
