@@ -31,6 +31,16 @@ class InvalidRecord(ArchiveError):
         super().__init__(where + "; ".join(str(p) for p in problems))
 
 
+class BadParameter(ArchiveError):
+    """A request parameter (query, form field, header or path segment) cannot be used; ``parameter`` names it and
+    ``reason`` says why."""
+
+    def __init__(self, parameter: str, reason: str):
+        self.parameter = parameter
+        self.reason = reason
+        super().__init__(f"{parameter}: {reason}")
+
+
 class NotFound(ArchiveError):
     """No such item, collection or file."""
 

@@ -35,6 +35,7 @@ ENGLISH: dict[str, str] = {
     # what an upload announces
     "no_name": "the file has no name",
     "name_has_folder": "a file name must not contain a folder path",
+    "name_has_control": "a file name must not contain line breaks, tabs or other control characters",
     "name_starts_with_dot": "a file name must not start with a dot",
     "name_too_long": "the file name is longer than {limit} bytes; shorten it",
     "extension_not_accepted": "{extension} files are not accepted (accepted: {accepted})",

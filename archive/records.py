@@ -44,17 +44,28 @@ def _schema_problems(data: dict) -> list[Problem]:
     return problems
 
 
+EARLIEST, LATEST = "0001-01-01", "9999-12-31"  # the range of days the catalog and the search index can hold
+
+
 def edtf_bounds(value: str) -> tuple[str, str]:
-    """Earliest and latest ISO dates an EDTF expression can mean; ValueError when it is not EDTF."""
+    """Earliest and latest ISO dates an EDTF expression can mean, within EARLIEST..LATEST (an open end, "..", is
+    that bound); ValueError when it is not EDTF."""
     try:
         parsed = parse_edtf(value)
     except EDTFParseException as exc:
-        raise ValueError(f"{value!r} is not an EDTF date (e.g. 2019-10, 196X, 1975~, 2001/2005)") from exc
-    lower, upper = parsed.lower_strict(), parsed.upper_strict()
-    if lower is None or upper is None:
-        raise ValueError(f"{value!r} is an open-ended EDTF date, give both ends")
-    fmt = "{0.tm_year:04d}-{0.tm_mon:02d}-{0.tm_mday:02d}"
-    return fmt.format(lower), fmt.format(upper)
+        raise ValueError(f"{value!r} is not an EDTF date (e.g. 2019-10, 196X, 1975~, 2001/2005, 2019-10/..)") from exc
+    return _iso_day(parsed.lower_strict(), EARLIEST), _iso_day(parsed.upper_strict(), LATEST)
+
+
+def _iso_day(bound, open_end: str) -> str:
+    """A bound of the edtf library (a struct_time, or ±inf for an open end) as an ISO day, clamped to the range."""
+    if not hasattr(bound, "tm_year"):
+        return open_end
+    if bound.tm_year < 1:
+        return EARLIEST
+    if bound.tm_year > 9999:
+        return LATEST
+    return f"{bound.tm_year:04d}-{bound.tm_mon:02d}-{bound.tm_mday:02d}"
 
 
 def validate_record(data: object, vocab: Vocabularies, *, collections: Iterable[str] | None = None,

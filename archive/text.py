@@ -14,6 +14,17 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
 
 
+def has_control(text: str) -> bool:
+    """Whether the text holds a control character (line breaks, tabs, NUL…); format characters such as the
+    zero-width joiners of Khmer and Cham text are not controls."""
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
+def without_controls(text: str) -> str:
+    """The text with each control character replaced by "_" (for a file name in a header, say)."""
+    return "".join("_" if unicodedata.category(ch) == "Cc" else ch for ch in text)
+
+
 def clean_language_map(value: dict) -> dict[str, str]:
     """Clean every value of a language map and drop empty ones; tags are assumed checked."""
     return {tag: clean(text) for tag, text in value.items() if isinstance(text, str) and clean(text)}

@@ -24,7 +24,7 @@ from .catalog.models import Job, Upload
 from .context import Archive
 from .errors import Conflict, Forbidden, NotFound, OffsetMismatch, UploadRejected
 from .reasons import Reason
-from .text import clean
+from .text import clean, has_control
 
 MAX_NAME_BYTES = 200
 STALE_AFTER = timedelta(days=7)  # an unfinished upload untouched this long is deleted when a worker starts
@@ -46,6 +46,8 @@ def safe_filename(raw: str) -> str:
         raise UploadRejected(Reason("no_name"))
     if "/" in name or "\\" in name:
         raise UploadRejected(Reason("name_has_folder", repr(raw)))
+    if has_control(name):
+        raise UploadRejected(Reason("name_has_control", repr(raw)[:80]))
     if name.startswith("."):
         raise UploadRejected(Reason("name_starts_with_dot", repr(raw)))
     if len(name.encode()) > MAX_NAME_BYTES:

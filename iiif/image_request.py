@@ -9,11 +9,16 @@ import math
 import re
 from dataclasses import dataclass
 
+from archive.errors import BadParameter
+from archive.params import decimal, whole_number
+
 FORMATS = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif", "tif": "image/tiff"}
 QUALITIES = ("default", "color", "gray", "bitonal")
 
-_INT = r"(\d+)"
-_NUM = r"(\d+(?:\.\d*)?|\.\d+)"
+_INT = r"([0-9]+)"  # ASCII digits only; the values are read by archive.params (bounded)
+_NUM = r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+MAX_PIXELS = 10**9  # larger than any side or offset of an image this server holds
+MAX_PERCENT = 10**6
 _PIXELS = re.compile(rf"^{_INT},{_INT},{_INT},{_INT}$")
 _PERCENT = re.compile(rf"^pct:{_NUM},{_NUM},{_NUM},{_NUM}$")
 _SIZE_WH = re.compile(rf"^(!)?{_INT}?,{_INT}?$")
@@ -21,12 +26,11 @@ _SIZE_PCT = re.compile(rf"^pct:{_NUM}$")
 _ROTATION = re.compile(rf"^(!)?{_NUM}$")
 
 
-class ImageRequestError(Exception):
+class ImageRequestError(BadParameter):
     """A request the Image API refuses: ``parameter`` is the one at fault, ``status`` the HTTP status to answer."""
 
     def __init__(self, parameter: str, text: str, status: int = 400):
-        super().__init__(f"{parameter}: {text}")
-        self.parameter = parameter
+        super().__init__(parameter, text)
         self.text = text
         self.status = status
 
@@ -75,11 +79,11 @@ class Resolved:
 def parse(region: str, size: str, rotation: str, quality_format: str) -> ImageRequest:
     quality, dot, fmt = quality_format.rpartition(".")
     if not dot:
-        raise ImageRequestError("format", f"{quality_format!r} has no format extension (e.g. default.jpg)")
+        raise ImageRequestError("format", f"{_shown(quality_format)} has no format extension (e.g. default.jpg)")
     if quality not in QUALITIES:
-        raise ImageRequestError("quality", f"{quality!r} is not one of {', '.join(QUALITIES)}")
+        raise ImageRequestError("quality", f"{_shown(quality)} is not one of {', '.join(QUALITIES)}")
     if fmt not in FORMATS:
-        raise ImageRequestError("format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
+        raise ImageRequestError("format", f"{_shown(fmt)} is not one of {', '.join(FORMATS)}")
     upscale = size.startswith("^")
     degrees, mirror = _parse_rotation(rotation)
     return ImageRequest(_parse_region(region), _parse_size(size[1:] if upscale else size), upscale, degrees, mirror,
@@ -90,17 +94,17 @@ def _parse_region(region: str) -> tuple:
     if region in ("full", "square"):
         return (region,)
     if m := _PIXELS.match(region):
-        x, y, w, h = map(int, m.groups())
+        x, y, w, h = (whole_number("region", g, maximum=MAX_PIXELS) for g in m.groups())
         kind = "pixels"
     elif m := _PERCENT.match(region):
-        x, y, w, h = map(float, m.groups())
+        x, y, w, h = (decimal("region", g, maximum=MAX_PERCENT) for g in m.groups())
         kind = "percent"
         if x > 100 or y > 100:
-            raise ImageRequestError("region", f"{region!r} starts beyond 100%")
+            raise ImageRequestError("region", f"{_shown(region)} starts beyond 100%")
     else:
-        raise ImageRequestError("region", f"{region!r} is not full, square, x,y,w,h or pct:x,y,w,h")
+        raise ImageRequestError("region", f"{_shown(region)} is not full, square, x,y,w,h or pct:x,y,w,h")
     if w <= 0 or h <= 0:
-        raise ImageRequestError("region", f"{region!r} has a zero width or height")
+        raise ImageRequestError("region", f"{_shown(region)} has a zero width or height")
     return (kind, x, y, w, h)
 
 
@@ -108,31 +112,32 @@ def _parse_size(size: str) -> tuple:
     if size == "max":
         return ("max",)
     if m := _SIZE_PCT.match(size):
-        n = float(m.group(1))
+        n = decimal("size", m.group(1), maximum=MAX_PERCENT)
         if n <= 0:
-            raise ImageRequestError("size", f"{size!r} is not a positive percentage")
+            raise ImageRequestError("size", f"{_shown(size)} is not a positive percentage")
         return ("pct", n)
     if m := _SIZE_WH.match(size):
-        confined, w, h = m.group(1), m.group(2), m.group(3)
+        confined = m.group(1)
+        w, h = (None if g is None else whole_number("size", g, maximum=MAX_PIXELS) for g in m.group(2, 3))
         if w is None and h is None or confined and (w is None or h is None):
-            raise ImageRequestError("size", f"{size!r} needs a width, a height or both")
-        if w is not None and int(w) == 0 or h is not None and int(h) == 0:
-            raise ImageRequestError("size", f"{size!r} asks for a zero width or height")
+            raise ImageRequestError("size", f"{_shown(size)} needs a width, a height or both")
+        if w == 0 or h == 0:
+            raise ImageRequestError("size", f"{_shown(size)} asks for a zero width or height")
         if confined:
-            return ("confined", int(w), int(h))
+            return ("confined", w, h)
         if w is None:
-            return ("h", int(h))
-        return ("w", int(w)) if h is None else ("wh", int(w), int(h))
-    raise ImageRequestError("size", f"{size!r} is not max, w,, ,h, w,h, !w,h or pct:n (with an optional ^)")
+            return ("h", h)
+        return ("w", w) if h is None else ("wh", w, h)
+    raise ImageRequestError("size", f"{_shown(size)} is not max, w,, ,h, w,h, !w,h or pct:n (with an optional ^)")
 
 
 def _parse_rotation(rotation: str) -> tuple[float, bool]:
     m = _ROTATION.match(rotation)
     if not m:
-        raise ImageRequestError("rotation", f"{rotation!r} is not a number of degrees from 0 to 360 (optionally !)")
-    degrees = float(m.group(2))
+        raise ImageRequestError("rotation", f"{_shown(rotation)} is not a number of degrees from 0 to 360 (optionally !)")
+    degrees = decimal("rotation", m.group(2), maximum=10**6)
     if degrees > 360:
-        raise ImageRequestError("rotation", f"{rotation!r} is more than 360 degrees")
+        raise ImageRequestError("rotation", f"{_shown(rotation)} is more than 360 degrees")
     return degrees % 360, bool(m.group(1))
 
 
@@ -210,3 +215,8 @@ def canonical(req: ImageRequest, r: Resolved, width: int, height: int, limits: L
         size = "^" + size
     rotation = ("!" if req.mirror else "") + f"{req.rotation:g}"
     return f"{region}/{size}/{rotation}/{req.quality}.{req.format}"
+
+
+def _shown(text: str) -> str:
+    """A path segment as an error message quotes it: short."""
+    return repr(text if len(text) <= 60 else text[:60] + "…")

@@ -47,9 +47,12 @@ _cache = _Cache()
 
 
 def _path(filename: str) -> Path | None:
+    """The static file of that name, or None (also for a name no file system could hold)."""
     joined = safe_join(str(STATIC), filename)
-    path = Path(joined) if joined else None
-    return path if path is not None and path.is_file() else None
+    try:
+        return Path(joined) if joined and Path(joined).is_file() else None
+    except OSError:  # a name too long, or with a NUL
+        return None
 
 
 def asset_url(filename: str) -> str:

@@ -22,7 +22,7 @@ from flask import (Blueprint, Flask, current_app, flash, g, make_response, redir
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import LoginManager, current_user, login_user, logout_user
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFProtect
 
 from .. import accounts
 from ..access import Viewer
@@ -189,13 +189,6 @@ def no_store(response):
     return response
 
 
-def _csrf_failed(exc: CSRFError):
-    detail = _("This form has expired or did not come from this site. Reload the page and try again.")
-    if request.blueprint and request.blueprint.endswith("staff_api") or request.is_json:
-        return _json_error(400, detail)
-    return render_template("staff/denied.html", csrf_failed=True, detail=detail), 400
-
-
 def secret_key(settings: Settings) -> str:
     """HERITAGE_SECRET_KEY, else a key generated once and kept (readable by the owner only) in the data dir."""
     if settings.secret_key:
@@ -228,5 +221,4 @@ def init_app(app: Flask) -> None:
     )
     csrf.init_app(app)
     login_manager.init_app(app)
-    app.register_error_handler(CSRFError, _csrf_failed)
     app.jinja_env.globals["current_viewer"] = current_viewer

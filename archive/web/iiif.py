@@ -13,15 +13,14 @@ from werkzeug.wsgi import wrap_file
 from iiif import image_render, image_request
 from iiif.collections import collection_document
 from iiif.image_info import IMAGE_CONTEXT, LIMITS, PROFILE_URI, Pyramid, info_json
-from iiif.image_request import ImageRequestError
 from iiif.manifest import item_manifest
 from iiif.presentation import PRESENTATION_CONTEXT
 from iiif.published import allows_download, visible_caption, visible_image, visible_item, visible_media
 from iiif.urls import Urls
 
 from ..errors import NotFound
+from ..text import without_controls
 from .auth import current_viewer
-from .errors import error_response
 
 bp = Blueprint("iiif", __name__)
 MAX_AGE = 3600
@@ -39,11 +38,6 @@ def _urls() -> Urls:
 def _cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-@bp.errorhandler(ImageRequestError)
-def _bad_image_request(exc: ImageRequestError):
-    return error_response(exc.status, exc.text, parameter=exc.parameter)
 
 
 def _json_ld(document: dict, context: str) -> Response:
@@ -128,7 +122,8 @@ def original(sha: str):
         if not allows_download(media.item, archive.vocab):
             raise NotFound(f"the original of {sha} is not offered for download")
         mime, name = media.mime, media.original_name
-    return send_file(archive.store.original_path(sha), mimetype=mime, as_attachment=True, download_name=name,
+    return send_file(archive.store.original_path(sha), mimetype=mime, as_attachment=True,
+                     download_name=without_controls(name),
                      conditional=True, max_age=MAX_AGE)
 
 

@@ -8,7 +8,6 @@ import nh3
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
-from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from search.errors import BadQuery, SearchUnavailable
@@ -17,8 +16,9 @@ from search.request import request_from_params
 
 from .. import browse, citation, searching
 from ..access import scope as access_scope
-from ..errors import NotFound, UnsafePath
+from ..errors import NotFound
 from . import seo
+from .params import page_number
 from .auth import current_viewer
 from .present import absolute, pick, type_name
 
@@ -47,13 +47,6 @@ def _archive():
 
 def _exhibits():
     return current_app.extensions["exhibits"]
-
-
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        raise BadRequest(_("The page number must be a whole number from 1."))
-    return int(raw)
 
 
 def marked(snippet: str) -> Markup:
@@ -110,7 +103,7 @@ def _term_page(facet: str, term_id: str):
     found = archive.vocab.get(TERM_PAGES[facet], term_id)
     if found is None:
         raise NotFound(f"no {facet} {term_id!r}")
-    number = _page_number()
+    number = page_number()
     with archive.catalog.session() as s:
         page = browse.with_term(s, facet, term_id, number, viewer=current_viewer())
     sources = {src["id"]: src for src in archive.vocab.document(TERM_PAGES[facet]).get("sources", [])}
@@ -142,7 +135,7 @@ def collections():
 
 @bp.get("/collections/<collection_id>")
 def collection(collection_id: str):
-    number = _page_number()
+    number = page_number()
     with _archive().catalog.session() as s:
         found = browse.collection(s, collection_id)
         page = browse.in_collection(s, collection_id, number, viewer=current_viewer())
@@ -199,23 +192,6 @@ def unknown(rest: str):
     raise HTTPNotFound()
 
 
-def error_page(status: int, description: str | None = None):
-    return render_template("error.html", status=status, detail=description), status
-
-
-@bp.errorhandler(NotFound)
-@bp.errorhandler(UnsafePath)
-def _not_found(_exc):
-    return error_page(404)
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException):
-    if exc.code and exc.code < 400:
-        return exc
-    return error_page(exc.code or 500, exc.description if isinstance(exc, BadRequest) else None)
-
-
 @root.get("/")
 def index():
     lang = request.accept_languages.best_match(LANGS, default="vi")
@@ -251,5 +227,5 @@ def sitemap():
 def unknown_root(rest: str):
     if rest.split("/", 1)[0] in NOT_PAGES:
         raise HTTPNotFound()
-    g.lang = request.accept_languages.best_match(LANGS, default="vi")
-    return error_page(404)
+    g.lang = request.accept_languages.best_match(LANGS, default="vi")  # the 404 page in the reader's language
+    raise HTTPNotFound()

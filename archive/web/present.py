@@ -193,7 +193,7 @@ def card_image(card: Card) -> str | None:
 def switch_url(lang: str) -> str:
     """This page in another language, with the same query."""
     if request.endpoint and request.endpoint.startswith("pages.") and request.view_args is not None:
-        return url_for(request.endpoint, **{**request.view_args, "lang": lang}, **request.args.to_dict(flat=False))
+        return url_for(request.endpoint, **_query(), **request.view_args, lang=lang)
     return url_for("pages.home", lang=lang)
 
 
@@ -201,9 +201,21 @@ def page_url(lang: str) -> str:
     return absolute(switch_url(lang))
 
 
+def _query() -> dict[str, list[str]]:
+    """The query string's parameters, less any that would stand for a part of the path (``?lang=…`` on a page: the
+    path's language wins)."""
+    path = {"lang", *(request.view_args or {})}
+    return {k: v for k, v in request.args.to_dict(flat=False).items() if k not in path}
+
+
+def with_query(endpoint: str) -> str:
+    """Another page, with the current page's query (e.g. the audit log's filters for its CSV export)."""
+    return url_for(endpoint, **_query())
+
+
 def url_with(**changes) -> str:
     """The current page's URL with query parameters changed (a None value removes the parameter)."""
-    args = request.args.to_dict(flat=False)
+    args = _query()
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
@@ -230,5 +242,5 @@ def register(app) -> None:
         edtf_date=edtf_date, duration=duration, file_size=file_size, image_url=image_url, srcset=srcset,
         default_src=default_src, media_url=media_url, captions_url=captions_url, original_url=original_url,
         manifest_url=manifest_url, info_url=info_url, absolute=absolute, switch_url=switch_url, page_url=page_url,
-        url_with=url_with, active_values=active_values, toggle_url=toggle_url, facet_value_label=facet_value_label, card_image=card_image, other_lang=other_lang,
+        url_with=url_with, with_query=with_query, active_values=active_values, toggle_url=toggle_url, facet_value_label=facet_value_label, card_image=card_image, other_lang=other_lang,
         LANGUAGE_NAMES=LANGUAGE_NAMES)

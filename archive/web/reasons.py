@@ -40,6 +40,7 @@ def _sentences() -> dict[str, str]:
         "other": "%(detail)s",
         "no_name": _("The file has no name."),
         "name_has_folder": _("A file name must not contain a folder path."),
+        "name_has_control": _("A file name must not contain line breaks, tabs or other control characters."),
         "name_starts_with_dot": _("A file name must not start with a dot."),
         "name_too_long": _("The file name is longer than %(limit)s bytes; shorten it."),
         "extension_not_accepted": _("%(extension)s files are not accepted (accepted: %(accepted)s)."),
@@ -50,10 +51,15 @@ def _sentences() -> dict[str, str]:
     }
 
 
+def _number(value: int) -> str:
+    """A whole number written the reader's way (65.536 in Vietnamese); beyond what the locale's formatting takes
+    (28 digits), as it is."""
+    return format_decimal(value) if abs(value) < 10**27 else str(value)
+
+
 def say(reason: Reason) -> str:
     """The reason as a sentence of the current locale, after the file it is about."""
-    params = {k: format_decimal(v) if isinstance(v, int) and not isinstance(v, bool) else v
-              for k, v in reason.params.items()}
+    params = {k: _number(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in reason.params.items()}
     text = _sentences()[reason.code] % params
     return f"{reason.subject}: {text}" if reason.subject else text
 

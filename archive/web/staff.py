@@ -14,8 +14,9 @@ from flask_babel import gettext as _
 
 from .. import browse, editing, jobs, publishing
 from ..access import LEVELS
-from ..errors import Conflict, Forbidden, InvalidRecord, Problem
+from ..errors import BadParameter, Conflict, InvalidRecord, Problem
 from . import staff_forms
+from .params import MAX_ID, date_arg, number_arg, page_number
 from .auth import current_viewer, publisher, require, staff
 from .pages import item_context
 from .reasons import say_all
@@ -36,11 +37,6 @@ def _archive():
     return current_app.config["ARCHIVE"]
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
-
-
 @bp.get("/")
 def dashboard():
     archive, viewer = _archive(), current_viewer()
@@ -57,7 +53,7 @@ def items():
     mine = request.args.get("mine") == "1"
     q = request.args.get("q", "").strip()
     found = editing.list_items(archive, viewer, status=status, actor_id=viewer.user_id if mine else None, q=q or None,
-                               page=_page_number())
+                               page=page_number())
     return render_template("staff/items.html", found=found, status=status, mine=mine, q=q)
 
 
@@ -88,10 +84,9 @@ def save(item_id: str):
     archive = _archive()
     item = editing.item_for_edit(archive, item_id)
     record = staff_forms.record_from_form(request.form, item.record)
-    expected = request.form.get("version", "")
+    expected = number_arg("version", request.form, default=0, maximum=MAX_ID) or None
     try:
-        number = editing.update_item(archive, item_id, record, current_viewer(),
-                                     expected_version=int(expected) if expected.isdigit() else None)
+        number = editing.update_item(archive, item_id, record, current_viewer(), expected_version=expected)
     except InvalidRecord as exc:
         return _edit_page(item_id, record=record, problems=exc.problems, status=400)
     except Conflict:
@@ -115,7 +110,7 @@ def history(item_id: str):
                            labels=staff_forms.field_labels())
 
 
-@bp.post("/items/<item_id>/history/<int:number>/revert")
+@bp.post(f"/items/<item_id>/history/<int(max={MAX_ID}):number>/revert")
 def revert(item_id: str, number: int):
     new = editing.revert(_archive(), item_id, number, current_viewer())
     flash(_("Version %(old)s restored as version %(new)s.", old=number, new=new), "success")
@@ -153,14 +148,13 @@ def access(item_id: str):
     archive = _archive()
     level = request.form.get("access", "")
     note = staff_forms.language_map(request.form, "sensitivity_note")
-    raw_date = request.form.get("embargo_until", "").strip()
     problems = []
     if level not in ACCESS_LEVELS:
         problems.append(Problem("access", f"unknown access level {level!r}"))
     try:
-        embargo = date.fromisoformat(raw_date) if raw_date else None
-    except ValueError:
-        problems.append(Problem("embargo_until", f"{raw_date!r} is not a date (YYYY-MM-DD)"))
+        embargo = date_arg("embargo_until", request.form)
+    except BadParameter as exc:
+        problems.append(Problem(exc.parameter, exc.reason))
         embargo = None
     try:
         if problems:
@@ -220,7 +214,3 @@ def say_reasons(reasons) -> str | None:
 def today_iso() -> str:
     return date.today().isoformat()
 
-
-@bp.errorhandler(Forbidden)
-def _forbidden(_exc):
-    return render_template("staff/denied.html"), 403

@@ -7,8 +7,9 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import gettext as _
 
 from .. import accounts, audit
-from ..errors import InvalidRecord
+from ..errors import BadParameter, InvalidRecord
 from .auth import admin, current_viewer, require
+from .params import MAX_ID, date_arg, page_number
 
 PER_PAGE = 50
 
@@ -29,20 +30,18 @@ def _filters() -> dict:
     """The audit filters from the query string; a malformed date is ignored (and shown as such)."""
     action = request.args.get("action") or None
     actor = request.args.get("actor", "").strip() or None
-    since = None
-    if raw := request.args.get("since", "").strip():
-        try:
-            since = datetime.combine(date.fromisoformat(raw), time.min, tzinfo=timezone.utc)
-        except ValueError:
-            since = None
+    try:
+        day = date_arg("since")
+    except BadParameter:
+        day = None
+    since = datetime.combine(day, time.min, tzinfo=timezone.utc) if day else None
     return {"action": action if action in audit.ACTIONS else None, "actor": actor, "since": since}
 
 
 @bp.get("/audit")
 def audit_log():
     filters = _filters()
-    raw_page = request.args.get("page", "1")
-    number = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    number = page_number()
     entries = audit.entries(_archive(), **filters, limit=PER_PAGE + 1, offset=(number - 1) * PER_PAGE)
     return render_template("staff/audit.html", entries=entries[:PER_PAGE], more=len(entries) > PER_PAGE,
                            number=number, filters=filters, actions=audit.ACTIONS,
@@ -76,21 +75,21 @@ def add_user():
     return redirect(url_for(".users"))
 
 
-@bp.post("/users/<int:user_id>/role")
+@bp.post(f"/users/<int(max={MAX_ID}):user_id>/role")
 def change_role(user_id: int):
     accounts.set_role(_archive(), user_id, request.form.get("role", ""), actor=current_viewer())
     flash(_("Role changed."), "success")
     return redirect(url_for(".users"))
 
 
-@bp.post("/users/<int:user_id>/disable")
+@bp.post(f"/users/<int(max={MAX_ID}):user_id>/disable")
 def disable(user_id: int):
     accounts.disable_user(_archive(), user_id, actor=current_viewer())
     flash(_("Account disabled: it can no longer sign in."), "success")
     return redirect(url_for(".users"))
 
 
-@bp.post("/users/<int:user_id>/enable")
+@bp.post(f"/users/<int(max={MAX_ID}):user_id>/enable")
 def enable(user_id: int):
     accounts.enable_user(_archive(), user_id, actor=current_viewer())
     flash(_("Account enabled: it can sign in again."), "success")

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
 
 from ingest.plan import MEDIA_EXTENSIONS
 
 from .. import jobs, uploads
-from ..errors import ArchiveError
+from ..params import MAX_WHOLE, whole_number
 from . import staff_forms
 from .auth import current_viewer, require, staff
-from .errors import STATUS_OF, detail_of, error_response
+from .errors import error_response
+from .params import MAX_ID, number_arg
 from .reasons import say_all
 
 CHUNK_BYTES = 8 * 1024 * 1024  # the largest chunk accepted; the page starts smaller and adapts to the network
@@ -64,9 +63,11 @@ def job_json(job) -> dict:
 @api.post("/uploads")
 @require(staff, json=True)
 def start():
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}  # a list, a string or a number is no announcement
     filename, size = body.get("filename"), body.get("size")
-    if not isinstance(filename, str) or not isinstance(size, int) or isinstance(size, bool) or size < 0:
+    if not isinstance(filename, str) or not isinstance(size, int) or isinstance(size, bool) or size < 0 \
+            or size > MAX_WHOLE:
         return error_response(400, _("Send the file's name and its size in bytes."))
     upload_id = uploads.start_upload(_archive(), current_viewer(), filename, size)
     response = jsonify(id=upload_id, received=0, chunk_bytes=CHUNK_BYTES)
@@ -83,12 +84,11 @@ def status(upload_id: str):
 @api.patch("/uploads/<upload_id>")
 @require(staff, json=True)
 def append(upload_id: str):
-    raw = request.headers.get("Upload-Offset", "")
-    if not raw.isdigit():
-        return error_response(400, _("The Upload-Offset header must give the chunk's offset in bytes."))
+    offset = number_arg("Upload-Offset", request.headers,
+                        reason=_("The Upload-Offset header must give the chunk's offset in bytes."))
     if request.content_length is None or request.content_length > CHUNK_BYTES:
         return error_response(413, _("A chunk may be at most %(size)s bytes.", size=CHUNK_BYTES))
-    received = uploads.append_chunk(_archive(), upload_id, int(raw), request.get_data(cache=False),
+    received = uploads.append_chunk(_archive(), upload_id, offset, request.get_data(cache=False),
                                     actor=current_viewer())
     return jsonify(id=upload_id, received=received)
 
@@ -104,22 +104,7 @@ def finish(upload_id: str):
 @api.get("/jobs")
 @require(staff, json=True)
 def job_states():
-    ids = [int(i) for i in request.args.getlist("id") if i.isdigit()][:200]
+    ids = [whole_number("id", raw, maximum=MAX_ID) for raw in request.args.getlist("id")[:200]]
     found = jobs.list_jobs(_archive(), ids=ids) if ids else []
     return jsonify(jobs=[job_json(job) for job in found])
 
-
-@api.errorhandler(ArchiveError)
-def _domain_error(exc: ArchiveError):
-    status = next((code for cls, code in STATUS_OF.items() if isinstance(exc, cls)), 400)
-    return error_response(status, detail_of(exc), **({"received": exc.received} if hasattr(exc, "received") else {}))
-
-
-@api.errorhandler(CSRFError)
-def _csrf_error(exc: CSRFError):
-    return error_response(400, _("This page has expired or did not come from this site. Reload the page."))
-
-
-@api.errorhandler(HTTPException)
-def _http_error(exc: HTTPException):
-    return error_response(exc.code or 500, exc.description or "")

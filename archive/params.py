@@ -1,0 +1,60 @@
+"""The one way to read numbers and dates that arrive as text in a request (query strings, forms, headers, IIIF
+paths): ASCII digits only (``"²".isdigit()`` is true in Python), bounded, and an error that names the parameter.
+Plain functions, no web framework: the web layer and the IIIF parser both use them."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .errors import BadParameter
+
+MAX_WHOLE = 2**53  # larger than any count, offset, size or id the archive deals in; SQLite stores up to 2**63
+MAX_DIGITS = len(str(MAX_WHOLE))
+_DIGITS = re.compile(r"[0-9]+")
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def whole_number(name: str, raw: str | None, *, default: int | None = None, minimum: int = 0,
+                 maximum: int = MAX_WHOLE) -> int:
+    """``raw`` as a whole number in [minimum, maximum]; ``default`` when it is absent or blank (else an error)."""
+    text = (raw or "").strip()
+    if not text:
+        if default is None:
+            raise BadParameter(name, "a whole number is required")
+        return default
+    if not _DIGITS.fullmatch(text) or len(text.lstrip("0")) > MAX_DIGITS:
+        raise BadParameter(name, f"{_shown(text)} is not a whole number from {minimum} to {maximum}")
+    value = int(text)
+    if not minimum <= value <= maximum:
+        raise BadParameter(name, f"{value} is not a whole number from {minimum} to {maximum}")
+    return value
+
+
+def decimal(name: str, raw: str, *, maximum: float) -> float:
+    """``raw`` as a non-negative decimal number (digits and one point, no exponent) up to ``maximum``."""
+    text = raw.strip()
+    if not _DECIMAL.fullmatch(text) or len(text) > 40:
+        raise BadParameter(name, f"{_shown(text)} is not a number")
+    value = float(text)
+    if value > maximum:
+        raise BadParameter(name, f"{_shown(text)} is more than {maximum:g}")
+    return value
+
+
+def iso_date(name: str, raw: str | None) -> date | None:
+    """``raw`` as a day written YYYY-MM-DD; None when absent or blank."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        if not _ISO_DAY.fullmatch(text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadParameter(name, f"{_shown(text)} is not a date (YYYY-MM-DD)") from None
+
+
+def _shown(text: str) -> str:
+    """The input as an error message quotes it: short, and with control characters visible."""
+    return repr(text if len(text) <= 40 else text[:40] + "…")
