@@ -97,6 +97,26 @@ def scope_condition(rule: Scope):
     return condition
 
 
+# What could locate or identify a person (PRODUCT.md §5): staff only, the position unless an editor publishes it.
+LOCATION_TECHMD = ("gps_latitude", "gps_longitude")
+DEVICE_TECHMD = ("camera_serial", "lens_serial")
+
+
+def visible_techmd(techmd: dict, item: Item, viewer: Viewer) -> dict:
+    """A media file's technical metadata as the viewer may see it: GPS position only for staff or when an editor
+    published the item's location (``location_public``); device serial numbers only for staff."""
+    if viewer.is_staff:
+        return dict(techmd)
+    hidden = DEVICE_TECHMD + (() if item.record.get("location_public") else LOCATION_TECHMD)
+    return {k: v for k, v in techmd.items() if k not in hidden}
+
+
+def original_reveals_private(techmd: dict, item: Item, viewer: Viewer) -> bool:
+    """Whether the original as deposited (its EXIF untouched, for fixity) holds what visible_techmd hides from this
+    viewer; such an original is not offered to them (the web derivatives carry no EXIF)."""
+    return any(key in techmd for key in set(techmd) - set(visible_techmd(techmd, item, viewer)))
+
+
 def under_embargo(item: Item, today: date | None = None) -> bool:
     return item.embargo_until is not None and item.embargo_until >= (today or date.today())
 

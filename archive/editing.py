@@ -28,7 +28,7 @@ from .report import Rejection, Summary
 from .uow import unit_of_work
 
 # Parts of the record only editors and administrators may change (archive.publishing.set_access is their door).
-ACCESS_FIELDS = ("access", "sensitivity_note")
+ACCESS_FIELDS = ("access", "sensitivity_note", "location_public")
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,8 @@ def _validated(archive: Archive, s: Session, item: Item, record: dict, actor: Vi
     record.setdefault("access", item.access)
     record = validate_record(record, archive.vocab, collections=service.collection_ids(s), source=source)
     if not actor.can_publish:
-        current = {"access": item.access, "sensitivity_note": item.record.get("sensitivity_note")}
+        current = {"access": item.access, "sensitivity_note": item.record.get("sensitivity_note"),
+                   "location_public": item.record.get("location_public")}
         changed = [k for k in ACCESS_FIELDS if record.get(k) != current[k]]
         if changed:
             raise InvalidRecord([Problem(k, "only editors and administrators can change this") for k in changed],

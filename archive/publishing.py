@@ -52,9 +52,10 @@ def _note(value: dict | None) -> dict:
 
 
 def set_access(archive: Archive, item_id: str, access: str, actor: Viewer, *, sensitivity_note: dict | None = None,
-               embargo_until: date | None = None) -> None:
-    """Set the access level, the cultural-sensitivity note shown with the item (None or empty: no note) and the
-    embargo (None: none), all three as given, as the access form shows them together."""
+               embargo_until: date | None = None, location_public: bool = False) -> None:
+    """Set the access level, the cultural-sensitivity note shown with the item (None or empty: no note), the
+    embargo (None: none) and whether the public sees where its photos were taken (their EXIF GPS position), all
+    as given, as the access form shows them together."""
     _require_publisher(actor)
     if access not in LEVELS:
         raise InvalidRecord([Problem("access", f"unknown access level {access!r} (allowed: {', '.join(LEVELS)})")])
@@ -62,10 +63,12 @@ def set_access(archive: Archive, item_id: str, access: str, actor: Viewer, *, se
     with unit_of_work(archive) as work:
         s = work.session
         item = service.get_item(s, item_id)
-        record = {k: v for k, v in item.record.items() if k != "sensitivity_note"}
-        record.update({"access": access, **({"sensitivity_note": note} if note else {})})
-        before = (item.access, item.embargo_until, item.record.get("sensitivity_note"))
-        if before == (access, embargo_until, note or None):
+        record = {k: v for k, v in item.record.items() if k not in ("sensitivity_note", "location_public")}
+        record.update({"access": access, **({"sensitivity_note": note} if note else {}),
+                       **({"location_public": True} if location_public else {})})
+        before = (item.access, item.embargo_until, item.record.get("sensitivity_note"),
+                  bool(item.record.get("location_public")))
+        if before == (access, embargo_until, note or None, location_public):
             return
         ensure_first_version(s, item)
         service.apply_record(s, item, record)
@@ -73,5 +76,6 @@ def set_access(archive: Archive, item_id: str, access: str, actor: Viewer, *, se
         number = save_version(s, item, "access_change", actor)
         work.audit(actor, "access_change", f"item:{item_id}", {
             "version": number, "from": before[0], "to": access, "sensitivity_note": bool(note),
+            "location_public": location_public,
             "embargo_until": embargo_until.isoformat() if embargo_until else None})
         work.reindex(item_id)

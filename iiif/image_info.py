@@ -65,6 +65,15 @@ class Pyramid:
         return [{"width": w, "height": h} for w, h in sorted(fits)]
 
 
+def limits_for(pyramid: Pyramid, allows_download: bool) -> Limits:
+    """The server's limits; for an image whose licence keeps its original from download, no larger than its
+    largest thumbnail (the biggest image the site itself shows whole), so /full/max/ cannot rebuild the original."""
+    if allows_download or not pyramid.thumbnails:
+        return LIMITS
+    width, height, _path = max(pyramid.thumbnails, key=lambda t: t[0] * t[1])
+    return Limits(min(width, LIMITS.max_width), min(height, LIMITS.max_height), min(width * height, LIMITS.max_area))
+
+
 def info_json(service_id: str, pyramid: Pyramid, limits: Limits = LIMITS) -> dict:
     return {
         "@context": IMAGE_CONTEXT,

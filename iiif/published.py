@@ -48,13 +48,13 @@ _IMAGE = (select(Item, MediaFile.derivatives).join(MediaFile.item)
           .options(load_only(Item.status, Item.access, Item.embargo_until)))
 
 
-def visible_image(session: Session, sha: str, viewer: Viewer) -> dict:
-    """The pyramid summary (image.json) of an image the viewer may see, by checksum."""
+def visible_image(session: Session, sha: str, viewer: Viewer) -> tuple[Item, dict]:
+    """The item and the pyramid summary (image.json) of an image the viewer may see, by checksum."""
     check_sha(sha)
     row = session.execute(_IMAGE, {"sha": sha}).first()
     if row is None or not can_view(row[0], viewer) or not row[1]:
         raise NotFound(f"no image {sha}")
-    return row[1]
+    return row[0], row[1]
 
 
 def visible_caption(session: Session, sha: str, language: str, viewer: Viewer) -> MediaFile:

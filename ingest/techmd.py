@@ -19,7 +19,8 @@ class TechMetadataError(Exception):
 
 
 def image_metadata(path: Path) -> dict:
-    """Format, stored pixel size and mode, and from EXIF: orientation, date taken, camera, GPS position.
+    """Format, stored pixel size and mode, and from EXIF: orientation, date taken, camera and its serial numbers, GPS
+    position (the last two are for staff only: archive.access.visible_techmd).
 
     ``width``/``height`` are as stored; an ``orientation`` of 5–8 means the image displays rotated a quarter turn.
     EXIF values that are absent or unusable (a camera's "0000:00:00" clock, an empty GPS block) are left out.
@@ -44,6 +45,8 @@ def _exif(exif: Image.Exif) -> dict:
         "camera_model": _text(exif.get(ExifTags.Base.Model)),
         "gps_latitude": _degrees(gps.get(ExifTags.GPS.GPSLatitude), gps.get(ExifTags.GPS.GPSLatitudeRef), "S"),
         "gps_longitude": _degrees(gps.get(ExifTags.GPS.GPSLongitude), gps.get(ExifTags.GPS.GPSLongitudeRef), "W"),
+        "camera_serial": _text(details.get(ExifTags.Base.BodySerialNumber)),
+        "lens_serial": _text(details.get(ExifTags.Base.LensSerialNumber)),
     }
     return {k: v for k, v in found.items() if v is not None}
 

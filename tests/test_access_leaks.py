@@ -83,6 +83,9 @@ def site(tmp_path_factory):
     publishing.unpublish(archive, "leak-draft", accounts.viewer_of(editor))
     publishing.set_access(archive, "leak-embargoed", "public", accounts.viewer_of(editor),
                           embargo_until=date.today() + timedelta(days=30))
+    # Its photo carries a GPS position: published, so that its original is offered like the others (the default,
+    # hidden, is tested in tests/test_privacy.py).
+    publishing.set_access(archive, "leak-researchers", "researchers", accounts.viewer_of(editor), location_public=True)
     exhibits = settings.data_path / "exhibits"
     exhibits.mkdir()
     (exhibits / "leaks.vi.md").write_text("---\ntitle: Thử\n---\n\n" + "".join(

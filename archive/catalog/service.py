@@ -86,13 +86,14 @@ def upsert_collection(session: Session, data: dict) -> Collection:
     return collection
 
 
-def item_record(item: Item) -> dict:
-    """The item in the exchange format, with its media files (what /api/items/{id} returns)."""
+def item_record(item: Item, techmd=lambda techmd: techmd) -> dict:
+    """The item in the exchange format, with its media files (what /api/items/{id} returns); ``techmd`` filters
+    each file's technical metadata (archive.access.visible_techmd, for the viewer)."""
     media = []
     for m in item.media:
         media.append({
             "sha256": m.sha256, "kind": m.kind, "mime": m.mime, "size": m.size, "original_name": m.original_name,
-            "techmd": m.techmd, "derivatives": m.derivatives,
+            "techmd": techmd(m.techmd), "derivatives": m.derivatives,
             "captions": [{"sha256": c.sha256, "language": c.language, "mime": c.mime} for c in m.captions],
         })
     return {"id": item.id, "type": item.type, **item.record, "status": item.status, "media": media}

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from search.request import request_from_params
 
-from ..access import can_view
+from ..access import can_view, visible_techmd
 from ..access import scope as access_scope
 from ..catalog import service
 from ..searching import search_json
@@ -27,9 +27,10 @@ def item(item_id: str):
     archive = current_app.config["ARCHIVE"]
     with archive.catalog.session() as s:
         found = service.get_item(s, item_id)
-        if not can_view(found, current_viewer()):
+        viewer = current_viewer()
+        if not can_view(found, viewer):
             raise NotFound(f"no item {item_id!r}")
-        return jsonify(service.item_record(found))
+        return jsonify(service.item_record(found, lambda techmd: visible_techmd(techmd, found, viewer)))
 
 
 @bp.get("/search")

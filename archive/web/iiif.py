@@ -12,12 +12,14 @@ from werkzeug.wsgi import wrap_file
 
 from iiif import image_render, image_request
 from iiif.collections import collection_document
-from iiif.image_info import IMAGE_CONTEXT, LIMITS, PROFILE_URI, Pyramid, info_json
+from iiif.image_info import IMAGE_CONTEXT, PROFILE_URI, Pyramid, info_json, limits_for
+from iiif.image_request import Limits
 from iiif.manifest import item_manifest
 from iiif.presentation import PRESENTATION_CONTEXT
 from iiif.published import allows_download, visible_caption, visible_image, visible_item, visible_media
 from iiif.urls import Urls
 
+from ..access import original_reveals_private
 from ..errors import NotFound
 from ..text import without_controls
 from .auth import current_viewer
@@ -65,11 +67,15 @@ def collection(collection_id: str):
     return _json_ld(document, PRESENTATION_CONTEXT)
 
 
-def _pyramid(sha: str) -> Pyramid:
+def _pyramid(sha: str) -> tuple[Pyramid, Limits]:
+    """The image's pyramid, and the limits of what may be made from it for anyone (archive.access decides who sees
+    it; the licence how large)."""
     archive = _archive()
     with archive.catalog.session() as s:
-        summary = visible_image(s, sha, current_viewer())
-    return Pyramid.from_summary(archive.store.derivative_dir(sha), summary)
+        item, summary = visible_image(s, sha, current_viewer())
+        downloadable = allows_download(item, archive.vocab)
+    pyramid = Pyramid.from_summary(archive.store.derivative_dir(sha), summary)
+    return pyramid, limits_for(pyramid, downloadable)
 
 
 @bp.get("/iiif/3/image/<sha>")
@@ -80,7 +86,7 @@ def image_base(sha: str):
 
 @bp.get("/iiif/3/image/<sha>/info.json")
 def image_info(sha: str):
-    response = _json_ld(info_json(_urls().image_service(sha), _pyramid(sha)), IMAGE_CONTEXT)
+    response = _json_ld(info_json(_urls().image_service(sha), *_pyramid(sha)), IMAGE_CONTEXT)
     response.headers["Link"] = f'<{PROFILE_URI}>;rel="profile"'
     response.cache_control.public, response.cache_control.max_age = True, MAX_AGE
     return response
@@ -89,15 +95,15 @@ def image_info(sha: str):
 @bp.get("/iiif/3/image/<sha>/<region>/<size>/<rotation>/<quality_format>")
 def image(sha: str, region: str, size: str, rotation: str, quality_format: str):
     req = image_request.parse(region, size, rotation, quality_format)
-    pyramid = _pyramid(sha)
-    resolved = image_request.resolve(req, pyramid.width, pyramid.height, LIMITS)
+    pyramid, limits = _pyramid(sha)
+    resolved = image_request.resolve(req, pyramid.width, pyramid.height, limits)
     stored = image_render.stored_file(pyramid, req, resolved)
     if stored is not None:
         response = _stored_image(stored, req.mime)
     else:
         response = Response(image_render.render(pyramid, req, resolved), mimetype=req.mime)
         response.cache_control.public, response.cache_control.max_age = True, MAX_AGE
-    canonical = image_request.canonical(req, resolved, pyramid.width, pyramid.height, LIMITS)
+    canonical = image_request.canonical(req, resolved, pyramid.width, pyramid.height, limits)
     response.headers["Link"] = (f'<{_urls().image_service(sha)}/{canonical}>;rel="canonical", '
                                 f'<{PROFILE_URI}>;rel="profile"')
     return response
@@ -119,7 +125,8 @@ def original(sha: str):
     archive = _archive()
     with archive.catalog.session() as s:
         media = visible_media(s, sha, current_viewer())
-        if not allows_download(media.item, archive.vocab):
+        if not allows_download(media.item, archive.vocab) or original_reveals_private(media.techmd, media.item,
+                                                                                          current_viewer()):
             raise NotFound(f"the original of {sha} is not offered for download")
         mime, name = media.mime, media.original_name
     return send_file(archive.store.original_path(sha), mimetype=mime, as_attachment=True,

@@ -160,7 +160,7 @@ def access(item_id: str):
         if problems:
             raise InvalidRecord(problems)
         publishing.set_access(archive, item_id, level, current_viewer(), sensitivity_note=note,
-                              embargo_until=embargo)
+                              embargo_until=embargo, location_public=request.form.get("location_public") == "1")
     except InvalidRecord as exc:
         return _edit_page(item_id, problems=exc.problems, status=400)
     flash(_("Access level saved."), "success")
