@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .context import Archive
+from .labels import SITE_LANGS
 from .report import Summary
 from .settings import SettingsError, describe, load_settings
 
@@ -186,7 +187,7 @@ def reindex(obj: _Context, pending: bool, quiet: bool) -> None:
 
 @main.command("search")
 @click.argument("words", nargs=-1, required=True)
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--lang", type=click.Choice(SITE_LANGS), default=SITE_LANGS[0], show_default=True)
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--all", "everything", is_flag=True, help="Include items the public cannot see.")
 @click.pass_obj

@@ -16,13 +16,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from search.request import SearchRequest
 
-from .access import scope, visible_condition
-from .access import Viewer
+from .access import Viewer, scope, visible_condition
 from .catalog import service
 from .catalog.models import Item, ItemVersion, Job
 from .context import Archive
 from .errors import Conflict, Forbidden, InvalidRecord, NotFound, Problem
 from .exchange import ExchangeError, join_list, language_column, read_csv
+from .labels import SITE_LANGS
 from .records import LANGUAGE_MAPS, validate_record
 from .report import Rejection, Summary
 from .uow import unit_of_work
@@ -286,8 +286,8 @@ def export_csv(archive: Archive, item_ids: list[str]) -> str:
     columns = ["id", "type"]
     for key in CSV_FIELDS:
         if key in LANGUAGE_MAPS:
-            ordered = [t for t in ("vi", "en") if t in tags[key] or key == "title"] + \
-                      sorted(t for t in tags[key] if t not in ("vi", "en"))
+            ordered = [t for t in SITE_LANGS if t in tags[key] or key == "title"] + \
+                      sorted(t for t in tags[key] if t not in SITE_LANGS)
             columns += [f"{key}_{tag}" for tag in ordered]
         else:
             columns.append(key)

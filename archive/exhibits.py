@@ -32,10 +32,10 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .errors import NotFound
+from .labels import SITE_LANGS
 
 log = logging.getLogger(__name__)
 
-LANGS = ("vi", "en")
 FILE_NAME = re.compile(r"^(?P<slug>[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?)\.(?P<lang>vi|en)\.md$")
 SHORTCODE = re.compile(r"^\{\{\s*item\s*:\s*(?P<ref>[^|{}]+?)\s*(?:\|\s*(?P<caption>[^{}]*?)\s*)?\}\}\s*$")
 REFERENCE = re.compile(r"^(?:(?P<key>file|sha256)=(?P<value>.+)|(?P<id>[A-Za-z0-9_-]{1,64}))$")
@@ -89,7 +89,7 @@ class Exhibit:
 
     def text(self, lang: str) -> ExhibitText:
         """The text in ``lang``, else in the other language (check ``.lang`` to mark the fallback)."""
-        return self.texts.get(lang) or next(t for code in LANGS if (t := self.texts.get(code)))
+        return self.texts.get(lang) or next(t for code in SITE_LANGS if (t := self.texts.get(code)))
 
     @property
     def featured(self) -> bool:

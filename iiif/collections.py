@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from archive.access import Viewer
 from archive.catalog.models import Collection, Item
 from archive.errors import NotFound
+from archive.labels import SITE_LANGS
 from archive.vocabularies import Vocabularies
 
 from . import labels
-from .manifest import SITE_LANGUAGES, provider, thumbnail
+from .manifest import provider, thumbnail
 from .presentation import CollectionSpec, Link, Reference, build_collection
 from .published import in_collection, presented_media, visible_items
 from .urls import Urls
@@ -57,7 +58,7 @@ def _archive_collection(session: Session, collection: Collection, urls: Urls, vi
         [_manifest_ref(item, urls) for item in visible_items(session, viewer, in_collection(collection.id))],
         summary=labels.lang_map(collection.description) or None, provider=[provider(urls)],
         homepage=[Link(urls.page(lang, "collections", collection.id), "Text", title, "text/html", [lang])
-                  for lang in SITE_LANGUAGES])
+                  for lang in SITE_LANGS])
 
 
 def _community(session: Session, term_id: str, vocab: Vocabularies, urls: Urls, viewer: Viewer) -> CollectionSpec:

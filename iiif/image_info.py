@@ -65,12 +65,18 @@ class Pyramid:
         return [{"width": w, "height": h} for w, h in sorted(fits)]
 
 
-def limits_for(pyramid: Pyramid, allows_download: bool) -> Limits:
-    """The server's limits; for an image whose licence keeps its original from download, no larger than its
-    largest thumbnail (the biggest image the site itself shows whole), so /full/max/ cannot rebuild the original."""
-    if allows_download or not pyramid.thumbnails:
+def whole_sizes(summary: dict) -> list[tuple[int, int]]:
+    """The sizes at which an image's derivatives show it whole: its thumbnails and its smallest pyramid level."""
+    smallest = summary["levels"][-1]
+    return [(t["width"], t["height"]) for t in summary["thumbnails"]] + [(smallest["width"], smallest["height"])]
+
+
+def limits_for(summary: dict, allows_download: bool) -> Limits:
+    """The server's limits; for an image whose licence keeps its original from download, no larger than the largest
+    of its derivatives that show it whole (what the site itself shows), so /full/max/ cannot rebuild the original."""
+    if allows_download:
         return LIMITS
-    width, height, _path = max(pyramid.thumbnails, key=lambda t: t[0] * t[1])
+    width, height = max(whole_sizes(summary), key=lambda size: size[0] * size[1])
     return Limits(min(width, LIMITS.max_width), min(height, LIMITS.max_height), min(width * height, LIMITS.max_area))
 
 

@@ -1,6 +1,7 @@
 """Language maps for IIIF documents: the archive's own labels and vocabulary terms, in vi, en and original script."""
 from __future__ import annotations
 
+from archive.labels import ITEM_TYPES
 from archive.vocabularies import Vocabularies
 
 LangMap = dict[str, list[str]]
@@ -25,13 +26,8 @@ FIELDS: dict[str, LangMap] = {
     "sensitivity_note": {"vi": ["Lưu ý về văn hoá"], "en": ["Cultural sensitivity"]},
     "attribution": {"vi": ["Ghi công"], "en": ["Attribution"]},
 }
-TYPES: dict[str, LangMap] = {
-    "image": {"vi": ["Hình ảnh"], "en": ["Image"]},
-    "audio": {"vi": ["Âm thanh"], "en": ["Audio"]},
-    "video": {"vi": ["Video"], "en": ["Video"]},
-    "document": {"vi": ["Tài liệu"], "en": ["Document"]},
-    "set": {"vi": ["Nhóm tư liệu"], "en": ["Set"]},
-}
+TYPES: dict[str, LangMap] = {type_: {lang: [text] for lang, text in label.items()}
+                             for type_, label in ITEM_TYPES.items()}
 RECORD_LABEL: LangMap = {"vi": ["Bản ghi JSON"], "en": ["JSON record"]}
 # Caption files carry BCP 47 tags; the languages vocabulary is keyed by ISO 639-3.
 _ISO639_1 = {"vi": "vie", "en": "eng", "km": "khm", "ar": "ara"}

@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from archive.catalog.models import Item, MediaFile
+from archive.labels import SITE_LANGS
 from archive.vocabularies import Vocabularies
 
 from . import labels
-from .image_info import LIMITS
+from .image_info import limits_for, whole_sizes
 from .image_request import max_size
 from .labels import LangMap
 from .presentation import (Agent, CanvasSpec, Content, ImageService, Link, ManifestSpec, TextTrack,
@@ -16,7 +17,6 @@ from .published import allows_download, presented_media
 from .urls import Urls
 
 THUMBNAIL_WIDTH = 400
-SITE_LANGUAGES = ("vi", "en")
 _KIND_TYPES = {"image": "Image", "audio": "Sound", "video": "Video"}
 _PART_LABEL = {"document": {"vi": "Trang {n}", "en": "Page {n}"}, "set": {"vi": "Phần {n}", "en": "Part {n}"}}
 _BEHAVIOR = {"document": ["paged"], "set": ["individuals"]}
@@ -41,7 +41,7 @@ def item_spec(item: Item, vocab: Vocabularies, urls: Urls) -> ManifestSpec:
         provider=[provider(urls)],
         thumbnail=next((c.thumbnail for c in canvases if c.thumbnail), []),
         homepage=[Link(urls.page(lang, "items", item.id), "Text", title, "text/html", [lang])
-                  for lang in SITE_LANGUAGES],
+                  for lang in SITE_LANGS],
         see_also=[Link(urls.record(item.id), "Dataset", labels.RECORD_LABEL, "application/json")],
         rendering=([Link(urls.original(m.sha256), _KIND_TYPES[m.kind], labels.download_label(m.original_name),
                          m.mime) for m in media] if allows_download(item, vocab) else []),
@@ -52,16 +52,14 @@ def item_spec(item: Item, vocab: Vocabularies, urls: Urls) -> ManifestSpec:
 
 def provider(urls: Urls) -> Agent:
     return Agent(urls.page("vi"), labels.ARCHIVE_NAME,
-                 [Link(urls.page(lang), "Text", labels.ARCHIVE_NAME, "text/html", [lang]) for lang in SITE_LANGUAGES])
+                 [Link(urls.page(lang), "Text", labels.ARCHIVE_NAME, "text/html", [lang]) for lang in SITE_LANGS])
 
 
 def thumbnail(media: MediaFile, urls: Urls) -> list[Content]:
     """A small image standing for a media file: a stored image size (a file read) or a video's poster."""
     summary = media.derivatives
     if media.kind == "image":
-        smallest = summary["levels"][-1]  # one tile
-        sizes = [(t["width"], t["height"]) for t in summary["thumbnails"]] + [(smallest["width"], smallest["height"])]
-        width, height = min(sizes, key=lambda s: (s[0] < THUMBNAIL_WIDTH, abs(s[0] - THUMBNAIL_WIDTH)))
+        width, height = min(whole_sizes(summary), key=lambda s: (s[0] < THUMBNAIL_WIDTH, abs(s[0] - THUMBNAIL_WIDTH)))
         service = urls.image_service(media.sha256)
         return [Content(f"{service}/full/{width},{height}/0/default.jpg", "Image", "image/jpeg", width, height,
                         service=ImageService(service))]
@@ -81,7 +79,7 @@ def _canvas(item: Item, media: MediaFile, number: int, count: int, vocab: Vocabu
               for c in media.captions if c.language]
     if media.kind == "image":
         service = urls.image_service(media.sha256)
-        width, height = max_size(summary["width"], summary["height"], LIMITS)
+        width, height = max_size(summary["width"], summary["height"], limits_for(summary, allows_download(item, vocab)))
         body = Content(f"{service}/full/max/0/default.jpg", "Image", "image/jpeg", width, height,
                        service=ImageService(service))
         return CanvasSpec(canvas_id, body, summary["width"], summary["height"], label=label,

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from archive.labels import SITE_LANGS, type_label
 from archive.vocabularies import Vocabularies
 
 from .analysis import STREAMS, analyze
-from .labels import type_label
 
 GROUPS = ("title", "subject", "creator", "all")
 PHRASE_STREAMS = ("folded", "han")  # indexed with positions, for phrases
@@ -149,5 +149,5 @@ def build_document(source: Source, vocab: Vocabularies) -> IndexDocument:
     }
     return IndexDocument(id=source.id, text=dict(text), keywords={k: v for k, v in keywords.items() if v},
                          date_start=start if end is not None else None, date_end=end if start is not None else None,
-                         sort={f"title_sort_{lang}": sort_key(title, lang) for lang in ("vi", "en")}, display=display,
+                         sort={f"title_sort_{lang}": sort_key(title, lang) for lang in SITE_LANGS}, display=display,
                          embargo_until=day_number(source.embargo_until.isoformat()) if source.embargo_until else None)

@@ -1,20 +1,10 @@
 """Vietnamese and English labels of facet values: vocabulary terms, item types, decades and collections."""
 from __future__ import annotations
 
+from archive.labels import SITE_LANGS, type_label
 from archive.vocabularies import Vocabularies
 
-TYPES = {
-    "image": {"vi": "Hình ảnh", "en": "Image"},
-    "audio": {"vi": "Âm thanh", "en": "Audio"},
-    "video": {"vi": "Video", "en": "Video"},
-    "document": {"vi": "Tài liệu", "en": "Document"},
-    "set": {"vi": "Bộ tư liệu", "en": "Set"},
-}
 VOCABULARY_OF = {"community": "communities", "festival": "festivals", "place": "places", "language": "languages"}
-
-
-def type_label(type_: str) -> dict[str, str]:
-    return TYPES.get(type_, {"vi": type_, "en": type_})
 
 
 def decade_label(decade: str) -> dict[str, str]:
@@ -38,4 +28,4 @@ class FacetLabels:
             label = decade_label(value)
         else:
             label = self.collections.get(value, {})
-        return {lang: label.get(lang) or label.get("en") or label.get("vi") or value for lang in ("vi", "en")}
+        return {lang: label.get(lang) or label.get("en") or label.get("vi") or value for lang in SITE_LANGS}

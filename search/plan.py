@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from archive.access import Scope
+from archive.labels import ITEM_TYPES
 from archive.vocabularies import Vocabularies
 
 from . import query as q
 from .analysis import analyze, analyze_query
 from .documents import text_field
-from .labels import TYPES, VOCABULARY_OF
+from .labels import VOCABULARY_OF
 from .request import SearchRequest
 
 WEIGHTS = {"exact": 3, "folded": 2, "stem": 1, "han": 2, "khmer": 2, "cham": 1}
@@ -224,7 +225,7 @@ def _term_field(node: q.Text, vocab: Vocabularies) -> Keyword | Nothing:
     if node.field in ("collection", "id"):
         return Keyword(node.field, (value,))
     if node.field == "type":
-        terms = {type_: {"label": label} for type_, label in TYPES.items()}
+        terms = {type_: {"label": label} for type_, label in ITEM_TYPES.items()}
     else:
         terms = {t["id"]: t for t in vocab.terms(VOCABULARY_OF[node.field])}
     wanted = analyze_query(value)

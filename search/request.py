@@ -7,13 +7,13 @@ from typing import Mapping
 from archive.access import Scope
 from archive.access import scope as scope_of
 from archive.access import Viewer
+from archive.labels import SITE_LANGS
 
 from .documents import FACETS
 from .errors import BadQuery
 from .query import MAX_QUERY_CHARS, date_bound
 
 SORTS = ("relevance", "date", "-date", "title")
-LANGS = ("vi", "en")
 MAX_PER_PAGE = 100
 MAX_WINDOW = 10_000  # deepest hit reachable by paging (Elasticsearch's max_result_window)
 MAX_FILTER_VALUES = 50
@@ -35,8 +35,8 @@ class SearchRequest:
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
             raise BadQuery("sort", f"{self.sort!r} is not one of {', '.join(SORTS)}")
-        if self.lang not in LANGS:
-            raise BadQuery("lang", f"{self.lang!r} is not one of {', '.join(LANGS)}")
+        if self.lang not in SITE_LANGS:
+            raise BadQuery("lang", f"{self.lang!r} is not one of {', '.join(SITE_LANGS)}")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise BadQuery("per_page", f"must be between 1 and {MAX_PER_PAGE}")
         if self.page < 1:

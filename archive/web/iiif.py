@@ -75,7 +75,7 @@ def _pyramid(sha: str) -> tuple[Pyramid, Limits]:
         item, summary = visible_image(s, sha, current_viewer())
         downloadable = allows_download(item, archive.vocab)
     pyramid = Pyramid.from_summary(archive.store.derivative_dir(sha), summary)
-    return pyramid, limits_for(pyramid, downloadable)
+    return pyramid, limits_for(summary, downloadable)
 
 
 @bp.get("/iiif/3/image/<sha>")

@@ -11,22 +11,21 @@ from markupsafe import Markup
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from search.errors import BadQuery, SearchUnavailable
-from search.labels import TYPES
 from search.request import request_from_params
 
 from .. import browse, citation, searching
 from ..access import scope as access_scope
 from ..errors import NotFound
+from ..labels import ITEM_TYPES, SITE_LANGS
 from . import seo
 from .params import page_number
 from .auth import current_viewer
 from .present import absolute, pick, type_name
 
-LANGS = ("vi", "en")
 TERM_PAGES = {"community": "communities", "festival": "festivals", "place": "places"}
 NOT_PAGES = ("api", "iiif", "media", "assets", "static")  # their errors stay JSON (archive/web/errors.py)
 
-bp = Blueprint("pages", __name__, url_prefix="/<any(vi,en):lang>")
+bp = Blueprint("pages", __name__, url_prefix=f"/<any({','.join(SITE_LANGS)}):lang>")
 root = Blueprint("root", __name__)
 
 
@@ -95,7 +94,7 @@ def browse_all():
         counts = {facet: browse.counts(s, facet, viewer=viewer) for facet in ("community", "festival", "place", "type")}
         collections = browse.collections(s, viewer=viewer)
     return render_template("browse.html", counts=counts, collections=collections, vocab=archive.vocab,
-                           types=list(TYPES))
+                           types=list(ITEM_TYPES))
 
 
 def _term_page(facet: str, term_id: str):
@@ -194,7 +193,7 @@ def unknown(rest: str):
 
 @root.get("/")
 def index():
-    lang = request.accept_languages.best_match(LANGS, default="vi")
+    lang = request.accept_languages.best_match(SITE_LANGS, default="vi")
     response = redirect(url_for("pages.home", lang=lang), code=302)
     response.vary.add("Accept-Language")
     return response
@@ -218,7 +217,7 @@ def sitemap():
     for facet, vocabulary in TERM_PAGES.items():
         pages += [(f"pages.{facet}", {"term_id": t["id"]}, None) for t in archive.vocab.terms(vocabulary)]
     pages += [("pages.item", {"item_id": i}, when) for i, when in entries["items"]]
-    urls = [({lang: absolute(url_for(endpoint, lang=lang, **args)) for lang in LANGS}, when)
+    urls = [({lang: absolute(url_for(endpoint, lang=lang, **args)) for lang in SITE_LANGS}, when)
             for endpoint, args, when in pages]
     return Response(render_template("sitemap.xml", urls=urls), mimetype="application/xml")
 
@@ -227,5 +226,5 @@ def sitemap():
 def unknown_root(rest: str):
     if rest.split("/", 1)[0] in NOT_PAGES:
         raise HTTPNotFound()
-    g.lang = request.accept_languages.best_match(LANGS, default="vi")  # the 404 page in the reader's language
+    g.lang = request.accept_languages.best_match(SITE_LANGS, default="vi")  # the 404 page in the reader's language
     raise HTTPNotFound()

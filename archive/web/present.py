@@ -14,11 +14,11 @@ from flask_babel import force_locale, gettext
 from markupsafe import Markup, escape
 
 from iiif.urls import Urls
-from search.labels import decade_label, type_label
+from search.labels import decade_label
 
 from ..browse import Card, Picture
+from ..labels import SITE_LANGS, type_label
 
-LANGS = ("vi", "en")
 LANGUAGE_NAMES = {"vi": {"vi": "tiếng Việt", "en": "Vietnamese"}, "en": {"vi": "tiếng Anh", "en": "English"}}
 _EDTF = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _local = Urls("")  # host-relative URLs: pages only ever point at their own host
@@ -50,7 +50,7 @@ def pick(values: dict | None, lang: str | None = None) -> LangValue | None:
 
 def originals(values: dict | None) -> list[tuple[str, str]]:
     """The values in languages other than vi and en (original scripts), as (BCP 47 tag, text)."""
-    return [(tag, text) for tag, text in (values or {}).items() if tag not in LANGS and text]
+    return [(tag, text) for tag, text in (values or {}).items() if tag not in SITE_LANGS and text]
 
 
 def lm(values: dict | None, lang: str | None = None) -> Markup:

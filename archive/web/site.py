@@ -9,15 +9,15 @@ from flask import Flask, Response, g, request
 from flask_babel import Babel
 
 from ..exhibits import Exhibits
+from ..labels import SITE_LANGS
 from . import assets, pages, present
 from .auth import current_viewer
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
-LANGS = ("vi", "en")
 
 
 def _locale() -> str:
-    return g.get("lang") or request.accept_languages.best_match(LANGS, default="vi")
+    return g.get("lang") or request.accept_languages.best_match(SITE_LANGS, default="vi")
 
 
 # OpenSeadragon (6.x) adds one <style> of its own when a viewer opens (hiding the focus ring on touch screens); its

@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from ..errors import Problem
+from ..labels import SITE_LANGS
 from .present import pick
 
 LANGUAGE_MAPS = ("title", "description", "attribution", "provenance")  # sensitivity_note: the access section
@@ -43,7 +44,7 @@ def language_map(form: MultiDict, name: str) -> dict[str, str]:
     for tag, text in zip(form.getlist(f"{name}.tag"), form.getlist(f"{name}.text")):
         if text.strip():
             values[tag.strip()] = text.strip()  # an empty tag stays, so the domain names the problem
-    for lang in ("vi", "en"):
+    for lang in SITE_LANGS:
         if form.get(f"{name}.{lang}", "").strip():
             values[lang] = form[f"{name}.{lang}"].strip()
     return values

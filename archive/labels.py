@@ -1,0 +1,18 @@
+"""Labels and languages declared once, as plain data every door reads (search facets, IIIF, the site, the CLI)."""
+from __future__ import annotations
+
+# The site's languages, in the order pages list them; every record has a title in at least one of them.
+SITE_LANGS = ("vi", "en")
+
+ITEM_TYPES: dict[str, dict[str, str]] = {
+    "image": {"vi": "Hình ảnh", "en": "Image"},
+    "audio": {"vi": "Âm thanh", "en": "Audio"},
+    "video": {"vi": "Video", "en": "Video"},
+    "document": {"vi": "Tài liệu", "en": "Document"},
+    "set": {"vi": "Bộ tư liệu", "en": "Set"},
+}
+
+
+def type_label(type_: str) -> dict[str, str]:
+    """The item type's name in each site language (an unknown type as it is)."""
+    return ITEM_TYPES.get(type_, {lang: type_ for lang in SITE_LANGS})
