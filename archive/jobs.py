@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from huey import SqliteHuey
+from huey import SqliteHuey, crontab
 from huey.consumer import Consumer
 from sqlalchemy import select, update
 
@@ -21,6 +21,7 @@ from .catalog import service
 from .catalog.models import Job, Upload
 from .context import Archive
 from .filestore import sha256_file
+from .indexing import catch_up
 from .processes import process_tag, tag_alive
 from .reasons import Reason, reason_of
 from .settings import load_settings
@@ -67,9 +68,11 @@ def list_jobs(archive: Archive, *, actor_id: int | None = None, ids: list[int] |
 
 @cache
 def queue(data_dir: str) -> SqliteHuey:
-    """The queue of one data directory, with its task registered (the same in the web and the worker process).
+    """The queue of one data directory, with its tasks registered (the same in the web and the worker process):
+    ingesting an upload, and once a minute applying what waits in the index outbox (changes made while search was
+    down reach the index without a restart).
 
-    The task opens the archive of ``data_dir`` once per process, from the process's settings (HERITAGE_*).
+    The tasks open the archive of ``data_dir`` once per process, from the process's settings (HERITAGE_*).
     """
     huey = SqliteHuey(name="heritage", filename=f"{data_dir}/jobs.sqlite", results=False)
     archive = cache(lambda: Archive(load_settings(data_dir=data_dir)))
@@ -78,7 +81,11 @@ def queue(data_dir: str) -> SqliteHuey:
     def ingest_upload(job_id: int) -> None:
         run_job(archive(), job_id)
 
-    huey.ingest_upload = ingest_upload
+    @huey.periodic_task(crontab(minute="*"), name="index_catch_up")
+    def index_catch_up() -> None:
+        catch_up(archive())
+
+    huey.ingest_upload, huey.index_catch_up = ingest_upload, index_catch_up
     return huey
 
 
@@ -119,7 +126,7 @@ def run_worker(archive: Archive, *, workers: int = 1) -> None:
     archive.catalog  # migrates the catalog before the first job
     recover(archive)
     purge_stale(archive)
-    Consumer(queue(str(archive.settings.data_path)), workers=workers, worker_type="thread", periodic=False,
+    Consumer(queue(str(archive.settings.data_path)), workers=workers, worker_type="thread", periodic=True,
              max_delay=POLL_SECONDS).run()
 
 
@@ -152,7 +159,7 @@ def run_job(archive: Archive, job_id: int) -> None:
     path = upload_path(archive, upload)
     try:
         sha = sha256_file(path)
-        summary = Ingest(archive, progress=False).run([path])
+        summary = Ingest(archive, progress=False, actor=actor, details={"job": job_id}).run([path])
     except Exception as exc:  # the job must end in a state the uploader sees; the worker goes on with the next
         log.exception("ingest job %s (%s) failed", job_id, path.name)
         crash = Reason("internal_error", detail=f"{type(exc).__name__}: {exc}")
@@ -169,6 +176,7 @@ def run_job(archive: Archive, job_id: int) -> None:
             item_id = known.item_id if known else None
         _set(archive, job_id, state="done", item_id=item_id,
              reasons=[] if summary.new else [Reason("already_in_archive")])
-        audit.record(archive, actor, "ingest_done", f"item:{item_id}", {"file": path.name, "job": job_id,
-                                                                        "new": bool(summary.new)})
+        if not summary.new and not summary.updated:  # nothing committed, so the ingest audited nothing
+            audit.record(archive, actor, "ingest_done", f"item:{item_id}", {"file": path.name, "job": job_id,
+                                                                            "new": False})
     discard(archive, upload.id)

@@ -42,10 +42,15 @@ class _Pending:
 
 
 class Ingest:
-    def __init__(self, archive: Archive, *, progress: bool = True):
+    """``actor`` (an archive.access.Viewer) and ``details``: for an ingest on someone's behalf (an upload job), each
+    item committed is audited as "ingest_done" in its own transaction."""
+
+    def __init__(self, archive: Archive, *, progress: bool = True, actor=None, details: dict | None = None):
         self.archive = archive
         self.progress = progress
         self.limits = Limits.from_settings(archive.settings)
+        self.actor = actor
+        self.details = details or {}
 
     def run(self, paths: list[Path], metadata: Path | None = None) -> Summary:
         with self.archive.write_lock():
@@ -193,6 +198,9 @@ class Ingest:
                                         parent=by_sha[media_sha], language=lang)
             summary.files_stored += sum(isinstance(r, FileDone) for r in p.results.values())
             work.reindex(item.id)
+            if self.actor is not None:
+                work.audit(self.actor, "ingest_done", f"item:{item.id}",
+                           {"file": p.files[0].name, "new": p.item_id is None, **self.details})
 
     def _discard_if_unreferenced(self, sha: str) -> None:
         with self.archive.catalog.session() as s:

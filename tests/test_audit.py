@@ -91,3 +91,25 @@ def test_the_csv_export_reads_back_to_the_same_values(archive):
     assert datetime.fromisoformat(edit["at"]) <= datetime.now(timezone.utc)
     only = list(csv.DictReader(io.StringIO(audit.export_csv(archive, action="publish"))))
     assert [r["action"] for r in only] == ["publish"]
+
+
+def test_an_uploaded_file_and_its_ingest_entry_commit_together(archive, tmp_path, monkeypatch):
+    """The upload job's item and its "ingest_done" entry are one transaction: with the entry refused (the injected
+    fault), no item is left behind, and the job says it failed."""
+    from archive import jobs, uploads
+    from archive.catalog.models import MediaFile
+    from tests.media import make_jpeg
+
+    contributor = accounts.viewer_of(accounts.create_user(archive, "minh", PASSWORD, "contributor"))
+    data = make_jpeg(tmp_path / "đình.jpg").read_bytes()
+    upload_id = uploads.start_upload(archive, contributor, "đình.jpg", len(data))
+    uploads.append_chunk(archive, upload_id, 0, data, contributor)
+    job_id = uploads.finish_upload(archive, upload_id, contributor)
+    monkeypatch.setattr(audit, "ACTIONS", tuple(a for a in audit.ACTIONS if a != "ingest_done"))
+    jobs.run_job(archive, job_id)
+    with archive.catalog.session() as s:
+        assert s.scalars(select(Item)).all() == [] and s.scalars(select(MediaFile)).all() == []
+    assert jobs.list_jobs(archive, ids=[job_id])[0].state == "failed"
+    monkeypatch.undo()
+    entries = [e for e in audit.entries(archive) if e.action == "ingest_done"]
+    assert entries == []

@@ -194,3 +194,21 @@ def test_whoosh_posting_blocks_decode_like_whoosh_iterates(tmp_path):
     kept = {n for n in range(700) if n % 7} | {0, 1, 2}
     assert backend.count(SearchRequest(q="lẻ")) == sum(1 for n in kept if n % 2 == 0)
     assert backend.count(SearchRequest(q="mục")) == len(kept)
+
+
+def test_the_worker_applies_what_waits_in_the_outbox_every_minute(tmp_path, heritage, archive, monkeypatch, caplog):
+    from datetime import datetime
+
+    from archive import jobs
+
+    monkeypatch.setattr(whoosh_backend, "WRITE_TIMEOUT", 0.2)
+    holder = archive.search._index().writer()  # search is "down" while the records are imported
+    try:
+        assert heritage("import-records", write_jsonl(tmp_path / "r.jsonl", RECORDS)).exit_code == 0
+    finally:
+        holder.cancel()
+    assert indexing.pending(archive) == 3 and ids(archive, "boat") == []
+    huey = jobs.queue(str(archive.settings.data_path))
+    assert "index_catch_up" in {task.name for task in huey.read_periodic(datetime.now())}  # due every minute
+    huey.index_catch_up.call_local()  # what the worker's consumer runs
+    assert indexing.pending(archive) == 0 and ids(archive, "boat") == ["ix-boat"]
