@@ -74,6 +74,25 @@ def ffmpeg_encoding(data_dir: Path) -> dict[int, str]:
             if cmd.startswith("ffmpeg") and "libx264" in cmd}
 
 
+def kill_while_ffmpeg_runs(proc: subprocess.Popen, data_dir: Path) -> None:
+    """SIGKILL ``proc`` alone (not its process group, as the OOM killer would) once ffmpeg transcodes for it; then
+    nothing of it may be left: no pool process, no ffmpeg."""
+    try:
+        wait_until(lambda: ffmpeg_encoding(data_dir), 180, "ffmpeg transcoding")
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        wait_until(lambda: not processes_mentioning(str(data_dir)), 15,
+                   f"no pool process or ffmpeg left: {processes_mentioning(str(data_dir))}")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _ingest(data_dir: Path, batch: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "archive.cli", "--data-dir", str(data_dir), "ingest", "--quiet",
+                           str(batch)], env=_env(), capture_output=True, text=True, timeout=600)
+
+
 def _job(archive, job_id: int) -> Job:
     with archive.catalog.session() as s:
         job = s.get(Job, job_id)
@@ -101,16 +120,7 @@ def test_a_worker_killed_while_ffmpeg_runs_leaves_nothing_behind_and_its_job_is_
         archive, contributor, data_dir, tmp_path):
     video = make_mp4(tmp_path / "lễ hội.mp4", seconds=30, size="1280x720")
     job_id = upload(archive, contributor, "lễ hội.mp4", video.read_bytes())
-    first = _worker(data_dir)
-    try:
-        wait_until(lambda: ffmpeg_encoding(data_dir), 180, "ffmpeg transcoding the upload")
-        os.kill(first.pid, signal.SIGKILL)  # the worker alone, as the OOM killer would
-        first.wait(timeout=30)
-        wait_until(lambda: not processes_mentioning(str(data_dir)), 15,
-                   f"no pool process or ffmpeg of the dead worker left: {processes_mentioning(str(data_dir))}")
-    finally:
-        if first.poll() is None:
-            first.kill()
+    kill_while_ffmpeg_runs(_worker(data_dir), data_dir)
     assert _job(archive, job_id).state == "running"  # as the dead worker left it
 
     second = _worker(data_dir)
@@ -132,22 +142,11 @@ def test_an_ingest_killed_mid_batch_leaves_nothing_behind_and_the_rerun_finishes
     make_mp4(batch / "v.mp4", seconds=30, size="1280x720")
     for i in range(3):
         make_jpeg(batch / f"img{i}.jpg", size=(1600, 1200), seed=i)
-    first = heritage_subprocess(data_dir, "ingest", "--quiet", batch, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-    try:
-        wait_until(lambda: ffmpeg_encoding(data_dir), 180, "ffmpeg transcoding the batch's video")
-        os.kill(first.pid, signal.SIGKILL)  # the ingest process only, not its process group
-        first.wait(timeout=30)
-        wait_until(lambda: not processes_mentioning(str(data_dir)), 15,
-                   f"no pool process or ffmpeg left: {processes_mentioning(str(data_dir))}")
-    finally:
-        if first.poll() is None:
-            first.kill()
-    again = subprocess.run([sys.executable, "-m", "archive.cli", "--data-dir", str(data_dir), "ingest", "--quiet",
-                            str(batch)], env=_env(), capture_output=True, text=True, timeout=600)
+    kill_while_ffmpeg_runs(heritage_subprocess(data_dir, "ingest", "--quiet", batch, stdout=subprocess.DEVNULL,
+                                               stderr=subprocess.DEVNULL), data_dir)
+    again = _ingest(data_dir, batch)
     assert again.returncode == 0, again.stdout + again.stderr
-    third = subprocess.run([sys.executable, "-m", "archive.cli", "--data-dir", str(data_dir), "ingest", "--quiet",
-                            str(batch)], env=_env(), capture_output=True, text=True, timeout=600)
+    third = _ingest(data_dir, batch)
     assert "new: 0" in third.stdout and "unchanged: 4" in third.stdout, third.stdout
     with archive.catalog.session() as s:
         assert len(list(s.scalars(select(Item)))) == 4
