@@ -1,8 +1,8 @@
-"""Running a search for the web and the CLI: the backend's hits, checked against the catalog, with facet labels.
+"""Running a search for the web and the CLI: the backend's answer, kept to what the catalog shows, with facet labels.
 
-The index follows the catalog a moment behind (archive.indexing); a hit whose item the catalog now hides from the
-viewer (restricted, unpublished or deleted since it was indexed) is dropped here, so search never shows what the
-catalog hides, even in that moment.
+The index follows the catalog a moment behind (archive.indexing). For a viewer who may not see everything, the
+items whose changes wait in the index outbox are left out of hits, totals and facet counts, and every hit is checked
+against the catalog once more, so search never shows what the catalog hides, even in that moment.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from search.labels import FacetLabels
 from search.request import SearchRequest
 
 from .access import EVERYTHING, scope_condition
-from .catalog.models import Collection, Item
+from .catalog.models import Collection, IndexOutbox, Item
 
 
 def facet_labels(archive) -> FacetLabels:
@@ -24,9 +24,16 @@ def facet_labels(archive) -> FacetLabels:
     return FacetLabels(archive.vocab, collections)
 
 
+MAX_EXCLUDED = 1000  # beyond that many pending items (a long search outage), the hit check alone guards
+
+
 def search(archive, request: SearchRequest) -> SearchResult:
-    result = archive.search.search(request)
-    if request.scope == EVERYTHING or not result.hits:
+    if request.scope == EVERYTHING:
+        return archive.search.search(request)
+    with archive.catalog.session() as s:
+        pending = tuple(s.scalars(select(IndexOutbox.item_id).distinct().limit(MAX_EXCLUDED)))
+    result = archive.search.search(replace(request, exclude=request.exclude + pending) if pending else request)
+    if not result.hits:
         return result
     ids = [hit.id for hit in result.hits]
     with archive.catalog.session() as s:

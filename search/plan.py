@@ -114,6 +114,8 @@ def compile_request(request: SearchRequest, vocab: Vocabularies, tree: q.Node | 
     if request.date_from or request.date_to:
         parts.append(Overlap(_day(request.date_from or "0001-01-01"), _day(request.date_to or "9999-12-31")))
     parts += visibility(request.scope)
+    if request.exclude:
+        parts.append(Without(Keyword("id", tuple(request.exclude))))
     return Plan(_all_of(parts), tuple(scoring), request.sort, request.offset, request.per_page, request.lang)
 
 

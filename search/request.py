@@ -31,6 +31,7 @@ class SearchRequest:
     lang: str = "vi"  # display language of titles and snippets
     scope: Scope = field(default_factory=lambda: scope_of(Viewer.ANONYMOUS))  # what the viewer may see (archive.access)
     with_facets: bool = True
+    exclude: tuple[str, ...] = ()  # item ids left out of hits, totals and facets (changes not yet indexed)
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:

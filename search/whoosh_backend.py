@@ -460,6 +460,8 @@ class _Evaluation:
         return mask
 
     def _keyword(self, node: Keyword) -> np.ndarray:
+        if node.field == "id":  # rare (an exclusion): a scan of the ids
+            return np.isin(np.asarray(self.view.ids, dtype=object), list(node.values))
         known = self.backend._codes.codes[node.field]
         wanted = [known[v] for v in node.values if v in known]
         column = self.view.keywords[node.field]

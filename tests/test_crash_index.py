@@ -100,6 +100,8 @@ def test_a_server_killed_after_the_commit_leaves_no_restricted_item_in_search(da
         # Even now, the site's search (hits re-checked against the catalog) shows nothing of it.
         found = searching.search_json(archive, SearchRequest(q="Rija", scope=scope(Viewer.ANONYMOUS)))
         assert found["total"] == 0 and found["hits"] == []
+        everything = searching.search_json(archive, SearchRequest(scope=scope(Viewer.ANONYMOUS)))
+        assert all(value["value"] != "cham" for value in everything["facets"]["community"])  # no count of it either
 
         port = free_port()
         server = _serve(data_dir, search_env, port, faulty=False)  # the restart applies the outbox first

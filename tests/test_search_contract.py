@@ -184,6 +184,18 @@ def test_facets_count_every_matching_item(loaded):
     assert {h.id for h in narrowed.hits} == {"c-ma-to", "c-lantern", "c-scattered"}
 
 
+def test_excluded_items_leave_hits_totals_and_facets(loaded):
+    """What the catalog changed but the index does not know yet is left out everywhere (archive.searching)."""
+    every = loaded.search(SearchRequest(per_page=100))
+    hoa = [h.id for h in every.hits if h.display.get("community") == "hoa"]
+    assert len(hoa) == 4
+    left = loaded.search(SearchRequest(per_page=100, exclude=(hoa[0], hoa[1], "not-indexed")))
+    assert left.total == every.total - 2 and {h.id for h in left.hits} == {h.id for h in every.hits} - set(hoa[:2])
+    assert dict(left.facets["community"])["hoa"] == 2
+    tet = ids(loaded, "tết")
+    assert len(tet) > 1 and loaded.count(SearchRequest(q="tết", exclude=tuple(tet[1:]))) == 1
+
+
 def test_filters_combine_values_with_or_and_facets_with_and(loaded):
     both = SearchRequest(filters={"community": ("cham", "khmer"), "language": ("vie",)})
     assert ids(loaded, filters=both.filters) == ["c-kate"]
