@@ -1,5 +1,8 @@
 """A child process kept running: started again (with a growing pause) whenever it dies, stopped gently at the end,
-and killed by the kernel if this process dies first. `heritage serve` keeps its upload worker so."""
+and killed by the kernel if this process dies first. `heritage serve` keeps its upload worker so.
+
+The kernel's "die with the parent" is tied to the thread that started the child, so the watching thread, which starts
+the restarted ones, lives until its child has exited."""
 from __future__ import annotations
 
 import logging
@@ -25,6 +28,7 @@ class Supervised:
         self.process: subprocess.Popen | None = None
         self.restarts = 0
         self._stopping = threading.Event()
+        self._lock = threading.Lock()  # no restart once stop() has begun
         self._thread = threading.Thread(target=self._watch, name=f"supervise-{name}", daemon=True)
 
     def start(self) -> None:
@@ -36,6 +40,10 @@ class Supervised:
         self._started = time.monotonic()
 
     def _watch(self) -> None:
+        self._keep_running()
+        self.process.wait()  # stopping: let the child finish (stop() signals it) before this thread ends
+
+    def _keep_running(self) -> None:
         pause = 1.0
         while not self._stopping.wait(CHECK_SECONDS):
             status = self.process.poll()
@@ -48,18 +56,21 @@ class Supervised:
             if self._stopping.wait(pause):
                 return
             pause = min(pause * 2, MAX_PAUSE)
-            self._spawn()
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                self._spawn()
             self.restarts += 1
             log.warning("the %s runs again (pid %d)", self.name, self.process.pid)
 
     def stop(self) -> None:
-        self._stopping.set()
-        self._thread.join(timeout=5)
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        with self._lock:
+            self._stopping.set()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._thread.join(timeout=10)

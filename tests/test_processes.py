@@ -230,6 +230,29 @@ def test_serve_starts_its_worker_again_when_it_dies_and_the_worker_dies_with_ser
             serve.wait()
 
 
+def test_a_restarted_child_still_finishes_cleanly_when_supervision_stops(tmp_path):
+    """A child started again by the watching thread is not killed when that thread ends: stop() lets it finish."""
+    from archive.supervise import Supervised
+
+    done = tmp_path / "done"
+    child = [sys.executable, "-c", (
+        "import signal, sys, time\n"
+        f"signal.signal(signal.SIGINT, lambda *a: (open({str(done)!r}, 'a').write('clean\\n'), sys.exit(0)))\n"
+        "time.sleep(600)\n")]
+    supervised = Supervised(child, name="test child")
+    supervised.start()
+    try:
+        first = supervised.process
+        time.sleep(0.5)  # its SIGINT handler is in place
+        os.kill(first.pid, signal.SIGKILL)
+        wait_until(lambda: supervised.restarts == 1, 30, "the child started again")
+        time.sleep(0.5)
+    finally:
+        supervised.stop()
+    assert supervised.process is not first and supervised.process.returncode == 0
+    assert done.read_text() == "clean\n"
+
+
 # A worker that dies (SIGKILL) as soon as it starts ingesting: the injected fault.
 DYING_WORKER = """
 import os, signal, sys
