@@ -23,6 +23,7 @@ from ..access import original_reveals_private
 from ..errors import NotFound
 from ..text import without_controls
 from .auth import current_viewer
+from .cors import open_to_every_origin
 
 bp = Blueprint("iiif", __name__)
 MAX_AGE = 3600
@@ -36,10 +37,7 @@ def _urls() -> Urls:
     return Urls(_archive().settings.base_url)
 
 
-@bp.after_request
-def _cors(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+open_to_every_origin(bp)
 
 
 def _json_ld(document: dict, context: str) -> Response:
