@@ -19,23 +19,37 @@ STOP_SECONDS = 120.0  # how long a stopping child may take to finish its work be
 
 
 class Supervised:
+    """One thread starts, watches, restarts and stops the child: the kernel's parent-death signal
+    (processes.die_with_parent) follows the thread that forked a child, so that thread must outlive it."""
+
     def __init__(self, command: list[str], *, name: str):
         self.command = command
         self.name = name
         self.process: subprocess.Popen | None = None
         self.restarts = 0
         self._stopping = threading.Event()
+        self._running = threading.Event()
         self._thread = threading.Thread(target=self._watch, name=f"supervise-{name}", daemon=True)
 
     def start(self) -> None:
-        self._spawn()
         self._thread.start()
+        self._running.wait()
 
     def _spawn(self) -> None:
         self.process = subprocess.Popen(self.command, preexec_fn=child_of_this_process())
         self._started = time.monotonic()
 
     def _watch(self) -> None:
+        try:
+            self._spawn()
+        finally:
+            self._running.set()
+        try:
+            self._keep_running()
+        finally:
+            self._stop_child()
+
+    def _keep_running(self) -> None:
         pause = 1.0
         while not self._stopping.wait(CHECK_SECONDS):
             status = self.process.poll()
@@ -48,13 +62,16 @@ class Supervised:
             if self._stopping.wait(pause):
                 return
             pause = min(pause * 2, MAX_PAUSE)
-            self._spawn()
+            try:
+                self._spawn()
+            except OSError as exc:  # e.g. no memory to fork: counts as a child that died at once; tried again
+                log.error("the %s cannot be started: %s", self.name, exc)
+                self._started = time.monotonic()
+                continue
             self.restarts += 1
             log.warning("the %s runs again (pid %d)", self.name, self.process.pid)
 
-    def stop(self) -> None:
-        self._stopping.set()
-        self._thread.join(timeout=5)
+    def _stop_child(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGINT)
@@ -63,3 +80,8 @@ class Supervised:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+    def stop(self) -> None:
+        """SIGINT the child and wait for it to finish (killed after STOP_SECONDS)."""
+        self._stopping.set()
+        self._thread.join(timeout=STOP_SECONDS + 30)

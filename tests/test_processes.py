@@ -18,6 +18,7 @@ from archive import accounts, jobs
 from archive.catalog.models import Item, Job, MediaFile
 from archive.filestore import sha256_file
 from archive.processes import exclusive
+from archive.supervise import Supervised
 from tests.conftest import heritage_subprocess, make_settings
 from tests.live_server import HOST, free_port, wait_for_port
 from tests.media import make_jpeg, make_mp4
@@ -202,8 +203,8 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-def test_serve_starts_its_worker_again_when_it_dies_and_the_worker_dies_with_serve(archive, contributor, data_dir,
-                                                                                    tmp_path):
+def _serve(data_dir: Path) -> subprocess.Popen:
+    """`heritage serve` with its worker, listening."""
     port = free_port()
     env = {**_env(), "HERITAGE_BASE_URL": f"http://{HOST}:{port}", "HERITAGE_LOG_LEVEL": "ERROR"}
     serve = subprocess.Popen([sys.executable, "-m", "archive.cli", "--data-dir", str(data_dir), "serve", "--host",
@@ -211,11 +212,26 @@ def test_serve_starts_its_worker_again_when_it_dies_and_the_worker_dies_with_ser
                              stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port, serve)
-        first = wait_until(lambda: _children(serve.pid), 30, "the worker started by serve")
-        (worker,) = first
-        os.kill(worker, signal.SIGKILL)
-        restarted = wait_until(lambda: _children(serve.pid) - {worker}, 30, "a new worker")
-        (new_worker,) = restarted
+    except BaseException:
+        serve.kill()
+        serve.wait()
+        raise
+    return serve
+
+
+def _kill_the_worker_of(serve: subprocess.Popen) -> int:
+    """SIGKILL the worker serve started; returns the pid of the one serve starts in its place."""
+    (worker,) = wait_until(lambda: _children(serve.pid), 30, "the worker started by serve")
+    os.kill(worker, signal.SIGKILL)
+    (new_worker,) = wait_until(lambda: _children(serve.pid) - {worker}, 30, "a new worker")
+    return new_worker
+
+
+def test_serve_starts_its_worker_again_when_it_dies_and_the_worker_dies_with_serve(archive, contributor, data_dir,
+                                                                                    tmp_path):
+    serve = _serve(data_dir)
+    try:
+        new_worker = _kill_the_worker_of(serve)
         photo = make_jpeg(tmp_path / "chùa.jpg", size=(900, 600))
         job_id = upload(archive, contributor, "chùa.jpg", photo.read_bytes())
         wait_until(lambda: _job(archive, job_id).state == "done", 120, "the upload ingested by the new worker")
@@ -228,6 +244,40 @@ def test_serve_starts_its_worker_again_when_it_dies_and_the_worker_dies_with_ser
         if serve.poll() is None:
             serve.kill()
             serve.wait()
+
+
+def test_serve_stopped_after_starting_its_worker_again_lets_that_worker_finish_its_job(archive, contributor,
+                                                                                       data_dir, tmp_path):
+    """A restarted worker is stopped as gently as the first one (the kernel's parent-death signal follows the
+    thread that started a child, so the thread that starts workers must outlive them)."""
+    serve = _serve(data_dir)
+    try:
+        _kill_the_worker_of(serve)
+        video = make_mp4(tmp_path / "múa.mp4", seconds=30, size="1280x720")
+        job_id = upload(archive, contributor, "múa.mp4", video.read_bytes())
+        wait_until(lambda: ffmpeg_encoding(data_dir), 180, "ffmpeg transcoding for the new worker")
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=300) == 0
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+            serve.wait()
+    finished = _job(archive, job_id)
+    assert (finished.state, finished.attempts) == ("done", 1), (finished.state, finished.reasons)
+    assert not processes_mentioning(str(data_dir))
+
+
+def test_a_worker_that_cannot_be_started_again_is_tried_again(caplog, tmp_path):
+    supervised = Supervised([sys.executable, "-c", "pass"], name="child")
+    supervised.start()  # the child exits at once; it is started again after a pause of 1 s
+    try:
+        supervised.command = [str(tmp_path / "missing")]  # the fault: that start fails (as a fork without memory)
+        wait_until(lambda: "cannot be started" in caplog.text, 30, "a failed start logged")
+        supervised.command = [sys.executable, "-c", "import time; time.sleep(600)"]
+        wait_until(lambda: supervised.process.poll() is None, 60, "the child started once it can be")
+    finally:
+        supervised.stop()
+    assert supervised.process.poll() is not None
 
 
 # A worker that dies (SIGKILL) as soon as it starts ingesting: the injected fault.
