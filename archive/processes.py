@@ -11,6 +11,7 @@ import errno
 import fcntl
 import json
 import logging
+import multiprocessing
 import os
 import signal
 import socket
@@ -53,8 +54,12 @@ def child_of_this_process():
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool whose processes die with this process (a SIGKILLed ingest leaves none behind)."""
-    return ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),))
+    """A process pool whose processes die with this process (a SIGKILLed ingest leaves none behind).
+
+    Always forked: a pool process started by a fork server (Python 3.14's default) is the server's child and keeps
+    the server alive, so no parent-death signal would reach it when this process dies."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
+                               initargs=(os.getpid(),))
 
 
 def _start_time(pid: int) -> str | None:

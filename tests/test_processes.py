@@ -196,6 +196,60 @@ def test_a_lock_held_by_a_killed_process_is_taken_over(tmp_path):
             holder.kill()
 
 
+def _parents() -> dict[int, int]:
+    """pid -> parent pid of every live process (not zombies)."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if proc.name.isdigit() and fields[0] != "Z":
+            found[int(proc.name)] = int(fields[1])
+    return found
+
+
+def _descendants(pid: int) -> set[int]:
+    parents = _parents()
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+# A pool owner: once two pool processes nap, it says "ready" and waits to be killed.
+POOL_OWNER = """
+import multiprocessing, os, sys, time
+from archive.processes import worker_pool
+multiprocessing.set_start_method(sys.argv[1])
+with worker_pool(2) as pool:
+    assert pool.submit(os.getpid).result(timeout=60) != os.getpid()
+    naps = [pool.submit(time.sleep, 600) for _ in range(2)]
+    print("ready", flush=True)
+    time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])  # Python 3.14 starts pools by forkserver
+def test_pool_processes_work_and_die_with_their_owner_whatever_the_start_method(method):
+    owner = subprocess.Popen([sys.executable, "-c", POOL_OWNER, method], stdout=subprocess.PIPE, text=True)
+    family: set[int] = set()
+    try:
+        assert owner.stdout.readline().strip() == "ready"
+        family = _descendants(owner.pid)
+        assert len(family) >= 2
+        os.kill(owner.pid, signal.SIGKILL)
+        owner.wait(timeout=30)
+        wait_until(lambda: not family & set(_parents()), 15, f"the pool dying with its owner: {family}")
+    finally:
+        if owner.poll() is None:
+            owner.kill()
+            owner.wait()
+        for pid in family & set(_parents()):  # what a failure left behind
+            os.kill(pid, signal.SIGKILL)
+
+
 def _children(pid: int) -> set[int]:
     found = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
