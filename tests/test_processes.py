@@ -172,28 +172,46 @@ def test_a_command_waiting_for_the_write_lock_says_who_holds_it(archive, data_di
     assert any("got write.lock after waiting" in line for line in lines)
 
 
-def test_a_lock_held_by_a_killed_process_is_taken_over(tmp_path):
-    lock = tmp_path / "write.lock"
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\nfrom pathlib import Path\nfrom archive.processes import exclusive\n"
-        f"with exclusive(Path({str(lock)!r}), 'holding'):\n    print('held', flush=True)\n    time.sleep(600)\n")],
-        stdout=subprocess.PIPE, text=True)
+# Holds the write lock, forks a child that lives on without it (no death signal: as the orphaned pool processes of
+# the finding), says the child's pid, and waits to be killed.
+FORKING_HOLDER = """
+import os, sys, time
+from archive.context import Archive
+from archive.settings import load_settings
+with Archive(load_settings(environ={}, data_dir=sys.argv[1])).write_lock():
+    child = os.fork()
+    if child == 0:
+        time.sleep(600)
+        os._exit(0)
+    print(child, flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_lock_held_by_a_killed_process_is_taken_over_even_if_its_children_live_on(archive, data_dir):
+    data_dir.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", FORKING_HOLDER, str(data_dir)], stdout=subprocess.PIPE,
+                              text=True)
+    child = None
     try:
-        assert holder.stdout.readline().strip() == "held"
+        child = int(holder.stdout.readline())
         os.kill(holder.pid, signal.SIGKILL)
         holder.wait(timeout=30)
+        assert child in _parents()  # the child lives on, with the lock file open
         got = threading.Event()
 
         def take():
-            with exclusive(lock, "taking over"):
+            with archive.write_lock():
                 got.set()
 
-        taker = threading.Thread(target=take, daemon=True)
-        taker.start()
+        threading.Thread(target=take, daemon=True).start()
         assert got.wait(timeout=10), "the lock of a dead process was not released"
     finally:
         if holder.poll() is None:
             holder.kill()
+            holder.wait()
+        if child in _parents():
+            os.kill(child, signal.SIGKILL)
 
 
 def _parents() -> dict[int, int]:
