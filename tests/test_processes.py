@@ -9,10 +9,11 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from archive import accounts, jobs
 from archive.catalog.models import Item, Job, MediaFile
@@ -75,15 +76,19 @@ def ffmpeg_encoding(data_dir: Path) -> dict[int, str]:
             if cmd.startswith("ffmpeg") and "libx264" in cmd}
 
 
-def kill_while_ffmpeg_runs(proc: subprocess.Popen, data_dir: Path) -> None:
+def kill_while_ffmpeg_runs(proc: subprocess.Popen, data_dir: Path, *, alone: bool = True) -> None:
     """SIGKILL ``proc`` alone (not its process group, as the OOM killer would) once ffmpeg transcodes for it; then
-    nothing of it may be left: no pool process, no ffmpeg."""
+    nothing of it may be left: no pool process, no ffmpeg (nor anything else of the data directory when ``proc``
+    was ``alone``)."""
     try:
-        wait_until(lambda: ffmpeg_encoding(data_dir), 180, "ffmpeg transcoding")
+        wait_until(lambda: set(ffmpeg_encoding(data_dir)) & _descendants(proc.pid), 180, "ffmpeg transcoding")
+        family = _descendants(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-        wait_until(lambda: not processes_mentioning(str(data_dir)), 15,
-                   f"no pool process or ffmpeg left: {processes_mentioning(str(data_dir))}")
+        wait_until(lambda: not family & set(_parents()), 15, f"no pool process or ffmpeg left: {family}")
+        if alone:
+            wait_until(lambda: not processes_mentioning(str(data_dir)), 15,
+                       f"nothing left: {processes_mentioning(str(data_dir))}")
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -350,6 +355,58 @@ def test_a_worker_that_cannot_be_started_again_is_tried_again(caplog, tmp_path):
     finally:
         supervised.stop()
     assert supervised.process.poll() is not None
+
+
+# A worker that beats (and looks for the jobs of dead workers) every half second instead of every HEARTBEAT_SECONDS.
+QUICK_WORKER = """
+import sys
+import archive.jobs
+archive.jobs.HEARTBEAT_SECONDS = 0.5
+from archive.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_a_job_whose_worker_dies_is_taken_up_by_a_worker_still_running(archive, contributor, data_dir, tmp_path):
+    video = make_mp4(tmp_path / "lễ hội.mp4", seconds=30, size="1280x720")
+    job_id = upload(archive, contributor, "lễ hội.mp4", video.read_bytes())
+    workers = [_worker(data_dir, code=QUICK_WORKER) for _ in range(2)]
+    try:
+        wait_until(lambda: ffmpeg_encoding(data_dir), 180, "ffmpeg transcoding")
+        running = _job(archive, job_id)
+        wait_until(lambda: (now := _job(archive, job_id)).state == "running" and now.updated_at > running.updated_at,
+                   30, "a heartbeat of the running job")
+        (dying,) = [w for w in workers if w.pid == int(running.worker.rsplit(":", 2)[1])]
+        (staying,) = [w for w in workers if w is not dying]
+        kill_while_ffmpeg_runs(dying, data_dir, alone=False)
+        done = wait_until(lambda: _job(archive, job_id).state in jobs.TERMINAL and _job(archive, job_id), 300,
+                          "the job done by the worker still running")
+        assert staying.poll() is None  # it was not started again: it took the job up while running
+    finally:
+        for worker in workers:
+            _stop(worker)
+    assert (done.state, done.attempts) == ("done", 2), (done.state, done.reasons)
+    with archive.catalog.session() as s:
+        assert [m.sha256 for m in s.scalars(select(MediaFile))] == [sha256_file(video)]
+
+
+def _left_running_by(archive, job_id: int, worker: str, seconds_ago: float) -> None:
+    with archive.catalog.session() as s:
+        s.execute(update(Job).where(Job.id == job_id).values(
+            state="running", worker=worker, attempts=1,
+            updated_at=datetime.now(timezone.utc) - timedelta(seconds=seconds_ago)))
+
+
+def test_a_job_of_a_worker_elsewhere_is_queued_again_only_once_that_worker_stops_beating(archive, contributor,
+                                                                                          tmp_path):
+    """A worker on another machine (or in another container) cannot be checked from here: its heartbeat tells."""
+    job_id = upload(archive, contributor, "a.jpg", make_jpeg(tmp_path / "a.jpg").read_bytes())
+    elsewhere = "another-machine/0f0e0d0c-0b0a-0908-0706-050403020100/4026531836:4242:123456"
+    _left_running_by(archive, job_id, elsewhere, seconds_ago=jobs.STALE_SECONDS / 2)
+    assert jobs.recover(archive) == [] and _job(archive, job_id).state == "running"
+    _left_running_by(archive, job_id, elsewhere, seconds_ago=jobs.STALE_SECONDS + 1)
+    assert jobs.recover(archive) == [job_id]
+    assert (_job(archive, job_id).state, _job(archive, job_id).worker) == ("queued", None)
 
 
 # A worker that dies (SIGKILL) as soon as it starts ingesting: the injected fault.
