@@ -177,6 +177,29 @@ def test_a_command_waiting_for_the_write_lock_says_who_holds_it(archive, data_di
     assert any("got write.lock after waiting" in line for line in lines)
 
 
+@pytest.mark.parametrize("code", [
+    "from ingest.derivatives import probe; probe(Path(sys.argv[1]))",  # a video's derivatives
+    "from ingest.techmd import av_metadata; av_metadata(Path(sys.argv[1]))",  # technical metadata
+])
+def test_ffprobe_dies_with_the_process_that_started_it(code, tmp_path):
+    stalled = tmp_path / "stalled.mp4"
+    os.mkfifo(stalled)  # the fault: a file ffprobe waits on for ever (no writer)
+    prober = subprocess.Popen([sys.executable, "-c", f"import sys\nfrom pathlib import Path\n{code}", str(stalled)])
+    probing: set[int] = set()
+    try:
+        probing = wait_until(lambda: {pid for pid, cmd in processes_mentioning(str(stalled)).items()
+                                      if cmd.startswith("ffprobe")}, 60, "ffprobe reading the file")
+        os.kill(prober.pid, signal.SIGKILL)
+        prober.wait(timeout=30)
+        wait_until(lambda: not probing & set(_parents()), 15, "ffprobe dying with the process that started it")
+    finally:
+        if prober.poll() is None:
+            prober.kill()
+            prober.wait()
+        for pid in probing & set(_parents()):  # what a failure left behind
+            os.kill(pid, signal.SIGKILL)
+
+
 # Holds the write lock, forks a child that lives on without it (no death signal: as the orphaned pool processes of
 # the finding), says the child's pid, and waits to be killed.
 FORKING_HOLDER = """
