@@ -26,7 +26,6 @@ class Supervised:
         self.command = command
         self.name = name
         self.process: subprocess.Popen | None = None
-        self.restarts = 0
         self._stopping = threading.Event()
         self._running = threading.Event()
         self._thread = threading.Thread(target=self._watch, name=f"supervise-{name}", daemon=True)
@@ -68,7 +67,6 @@ class Supervised:
                 log.error("the %s cannot be started: %s", self.name, exc)
                 self._started = time.monotonic()
                 continue
-            self.restarts += 1
             log.warning("the %s runs again (pid %d)", self.name, self.process.pid)
 
     def _stop_child(self) -> None:
