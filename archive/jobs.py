@@ -4,9 +4,10 @@ starts one beside the web server. The jobs table is what the staff pages read.""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from huey import SqliteHuey, crontab
@@ -18,7 +19,7 @@ from ingest.pipeline import Ingest
 from . import audit
 from .access import Viewer
 from .catalog import service
-from .catalog.models import Job, Upload
+from .catalog.models import Job, Upload, utcnow
 from .context import Archive
 from .filestore import sha256_file
 from .indexing import catch_up
@@ -33,6 +34,8 @@ STATES = ("queued", "running", "done", "rejected", "failed")
 TERMINAL = ("done", "rejected", "failed")
 POLL_SECONDS = 1.0  # the longest an idle worker waits before looking at the queue again
 MAX_ATTEMPTS = 3  # a job whose worker died this many times while running it fails instead of being tried again
+HEARTBEAT_SECONDS = 30.0  # how often a worker marks the jobs it runs as still running, and looks for abandoned ones
+STALE_SECONDS = 300.0  # a job whose worker cannot be checked from here (another machine) is abandoned after this
 
 
 @dataclass(frozen=True)
@@ -95,18 +98,24 @@ def enqueue(archive: Archive, job_id: int) -> None:
 
 def recover(archive: Archive) -> list[int]:
     """Queue again the jobs a dead worker left running (the pipeline finishes an interrupted ingest without
-    duplicates), or fail those it already died on MAX_ATTEMPTS times; jobs of a worker still alive, here or on
-    another machine, are left to it. Run when a worker starts, before it takes jobs; returns the jobs queued again."""
+    duplicates), or fail those it already died on MAX_ATTEMPTS times. A job's worker is dead when its process is
+    gone (archive.processes.tag_alive) or, when that cannot be told from here (another machine or container), when it
+    has not marked the job as running for STALE_SECONDS; jobs of a live worker are left to it. Run when a worker
+    starts and every HEARTBEAT_SECONDS while it runs; returns the jobs queued again."""
     with archive.catalog.session() as s:
         running = list(s.execute(select(Job.id, Job.worker, Job.attempts).where(Job.state == "running")
                                  .order_by(Job.id)))
+    stale = utcnow() - timedelta(seconds=STALE_SECONDS)
     requeued = []
     for job_id, worker, attempts in running:
-        if tag_alive(worker) is not False:
+        alive = tag_alive(worker)
+        if alive:
             continue
         with archive.catalog.session() as s:  # only if it is still the dead worker's: another may have taken it
             same_worker = Job.worker == worker if worker else Job.worker.is_(None)
             mine = (Job.id == job_id) & (Job.state == "running") & same_worker
+            if alive is None:
+                mine &= Job.updated_at < stale
             if attempts >= MAX_ATTEMPTS:
                 failed = s.execute(update(Job).where(mine).values(
                     state="failed", reasons=[Reason("worker_died", attempts=attempts).as_dict()])).rowcount
@@ -121,13 +130,36 @@ def recover(archive: Archive) -> list[int]:
     return requeued
 
 
+def _heartbeat(archive: Archive, tag: str) -> None:
+    """Mark the jobs this worker runs as still running (their updated_at), for workers that cannot check it."""
+    with archive.catalog.session() as s:
+        s.execute(update(Job).where(Job.state == "running", Job.worker == tag).values(updated_at=utcnow()))
+
+
+def _look_after_jobs(archive: Archive, stop: threading.Event) -> None:
+    """Beside the job threads, which may all be busy for a long time: the heartbeat, and the jobs of dead workers
+    queued again without waiting for a worker to start."""
+    tag = process_tag()
+    while not stop.wait(HEARTBEAT_SECONDS):
+        try:
+            _heartbeat(archive, tag)
+            recover(archive)
+        except Exception:  # e.g. the catalog locked for a moment: this thread must go on, the next round retries
+            log.exception("looking after the running jobs failed; trying again in %.0f s", HEARTBEAT_SECONDS)
+
+
 def run_worker(archive: Archive, *, workers: int = 1) -> None:
     """Take jobs until interrupted (SIGINT finishes the running job first; SIGTERM stops at once)."""
     archive.catalog  # migrates the catalog before the first job
     recover(archive)
     purge_stale(archive)
-    Consumer(queue(str(archive.settings.data_path)), workers=workers, worker_type="thread", periodic=True,
-             max_delay=POLL_SECONDS).run()
+    stop = threading.Event()
+    threading.Thread(target=_look_after_jobs, args=(archive, stop), name="look-after-jobs", daemon=True).start()
+    try:
+        Consumer(queue(str(archive.settings.data_path)), workers=workers, worker_type="thread", periodic=True,
+                 max_delay=POLL_SECONDS).run()
+    finally:
+        stop.set()
 
 
 def _set(archive: Archive, job_id: int, *, reasons: Iterable[str] = (), **values) -> None:

@@ -11,6 +11,7 @@ import errno
 import fcntl
 import json
 import logging
+import multiprocessing
 import os
 import signal
 import socket
@@ -19,6 +20,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from functools import cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
@@ -53,8 +55,12 @@ def child_of_this_process():
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool whose processes die with this process (a SIGKILLed ingest leaves none behind)."""
-    return ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),))
+    """A process pool whose processes die with this process (a SIGKILLed ingest leaves none behind).
+
+    Always forked: a pool process started by a fork server (Python 3.14's default) is the server's child and keeps
+    the server alive, so no parent-death signal would reach it when this process dies."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
+                               initargs=(os.getpid(),))
 
 
 def _start_time(pid: int) -> str | None:
@@ -66,18 +72,34 @@ def _start_time(pid: int) -> str | None:
     return stat.rsplit(")", 1)[1].split()[19]
 
 
+@cache
+def _pid_space() -> str:
+    """Where a pid names one process: this host's name, its kernel's boot and the pid namespace (two containers
+    of one machine have their own pids, even under one host name; a reboot starts them again)."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return f"{socket.gethostname()}/?"
+    return f"{socket.gethostname()}/{boot}/{namespace}"
+
+
 def process_tag(pid: int | None = None) -> str:
-    """``host:pid:start`` of this (or another local) process."""
+    """``place:pid:start`` of this (or another local) process: enough to tell later whether it still runs."""
     pid = pid or os.getpid()
-    return f"{socket.gethostname()}:{pid}:{_start_time(pid) or '?'}"
+    return f"{_pid_space()}:{pid}:{_start_time(pid) or '?'}"
 
 
 def tag_alive(tag: str | None) -> bool | None:
-    """Whether the process a tag names still runs: None when it ran on another host (nothing to tell from here)."""
-    if not tag or tag.count(":") < 2:
+    """Whether the process a tag names still runs; None when that cannot be told from here (it ran on another
+    machine, in another container or before a reboot, or there is no /proc); False for no tag at all."""
+    if not tag:
         return False
-    host, pid, start = tag.rsplit(":", 2)
-    if host != socket.gethostname():
+    try:
+        place, pid, start = tag.rsplit(":", 2)
+    except ValueError:  # not a tag written here
+        return None
+    if place != _pid_space() or place.endswith("/?") or start == "?":
         return None
     return pid.isdigit() and _start_time(int(pid)) == start
 

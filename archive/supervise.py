@@ -1,8 +1,5 @@
 """A child process kept running: started again (with a growing pause) whenever it dies, stopped gently at the end,
-and killed by the kernel if this process dies first. `heritage serve` keeps its upload worker so.
-
-The kernel's "die with the parent" is tied to the thread that started the child, so the watching thread, which starts
-the restarted ones, lives until its child has exited."""
+and killed by the kernel if this process dies first. `heritage serve` keeps its upload worker so."""
 from __future__ import annotations
 
 import logging
@@ -22,26 +19,34 @@ STOP_SECONDS = 120.0  # how long a stopping child may take to finish its work be
 
 
 class Supervised:
+    """One thread starts, watches, restarts and stops the child: the kernel's parent-death signal
+    (processes.die_with_parent) follows the thread that forked a child, so that thread must outlive it."""
+
     def __init__(self, command: list[str], *, name: str):
         self.command = command
         self.name = name
         self.process: subprocess.Popen | None = None
-        self.restarts = 0
         self._stopping = threading.Event()
-        self._lock = threading.Lock()  # no restart once stop() has begun
+        self._running = threading.Event()
         self._thread = threading.Thread(target=self._watch, name=f"supervise-{name}", daemon=True)
 
     def start(self) -> None:
-        self._spawn()
         self._thread.start()
+        self._running.wait()
 
     def _spawn(self) -> None:
         self.process = subprocess.Popen(self.command, preexec_fn=child_of_this_process())
         self._started = time.monotonic()
 
     def _watch(self) -> None:
-        self._keep_running()
-        self.process.wait()  # stopping: let the child finish (stop() signals it) before this thread ends
+        try:
+            self._spawn()
+        finally:
+            self._running.set()
+        try:
+            self._keep_running()
+        finally:
+            self._stop_child()
 
     def _keep_running(self) -> None:
         pause = 1.0
@@ -56,21 +61,25 @@ class Supervised:
             if self._stopping.wait(pause):
                 return
             pause = min(pause * 2, MAX_PAUSE)
-            with self._lock:
-                if self._stopping.is_set():
-                    return
+            try:
                 self._spawn()
-            self.restarts += 1
+            except OSError as exc:  # e.g. no memory to fork: counts as a child that died at once; tried again
+                log.error("the %s cannot be started: %s", self.name, exc)
+                self._started = time.monotonic()
+                continue
             log.warning("the %s runs again (pid %d)", self.name, self.process.pid)
 
+    def _stop_child(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
     def stop(self) -> None:
-        with self._lock:
-            self._stopping.set()
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._thread.join(timeout=10)
+        """SIGINT the child and wait for it to finish (killed after STOP_SECONDS)."""
+        self._stopping.set()
+        self._thread.join(timeout=STOP_SECONDS + 30)

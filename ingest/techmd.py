@@ -8,6 +8,8 @@ from pathlib import Path
 import ffmpeg
 from PIL import ExifTags, Image
 
+from .derivatives import ffprobe
+
 _EXIF_DATE = "%Y:%m:%d %H:%M:%S"
 
 
@@ -84,7 +86,7 @@ def _degrees(dms, ref, negative: str) -> float | None:
 def av_metadata(path: Path) -> dict:
     """Container format, duration (s) and bit rate, and each stream's codec and picture or sound parameters."""
     try:
-        info = ffmpeg.probe(str(path), v="error")
+        info = ffprobe(path)
     except ffmpeg.Error as exc:
         lines = [line for line in (exc.stderr or b"").decode(errors="replace").splitlines() if line.strip()]
         raise TechMetadataError(path, "ffprobe cannot read it: " + ("; ".join(lines[-3:]) or "no reason given")) from exc

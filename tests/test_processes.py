@@ -9,15 +9,16 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from archive import accounts, jobs
 from archive.catalog.models import Item, Job, MediaFile
 from archive.filestore import sha256_file
-from archive.processes import exclusive
+from archive.supervise import Supervised
 from tests.conftest import heritage_subprocess, make_settings
 from tests.live_server import HOST, free_port, wait_for_port
 from tests.media import make_jpeg, make_mp4
@@ -74,15 +75,19 @@ def ffmpeg_encoding(data_dir: Path) -> dict[int, str]:
             if cmd.startswith("ffmpeg") and "libx264" in cmd}
 
 
-def kill_while_ffmpeg_runs(proc: subprocess.Popen, data_dir: Path) -> None:
+def kill_while_ffmpeg_runs(proc: subprocess.Popen, data_dir: Path, *, alone: bool = True) -> None:
     """SIGKILL ``proc`` alone (not its process group, as the OOM killer would) once ffmpeg transcodes for it; then
-    nothing of it may be left: no pool process, no ffmpeg."""
+    nothing of it may be left: no pool process, no ffmpeg (nor anything else of the data directory when ``proc``
+    was ``alone``)."""
     try:
-        wait_until(lambda: ffmpeg_encoding(data_dir), 180, "ffmpeg transcoding")
+        wait_until(lambda: set(ffmpeg_encoding(data_dir)) & _descendants(proc.pid), 180, "ffmpeg transcoding")
+        family = _descendants(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-        wait_until(lambda: not processes_mentioning(str(data_dir)), 15,
-                   f"no pool process or ffmpeg left: {processes_mentioning(str(data_dir))}")
+        wait_until(lambda: not family & set(_parents()), 15, f"no pool process or ffmpeg left: {family}")
+        if alone:
+            wait_until(lambda: not processes_mentioning(str(data_dir)), 15,
+                       f"nothing left: {processes_mentioning(str(data_dir))}")
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -171,28 +176,123 @@ def test_a_command_waiting_for_the_write_lock_says_who_holds_it(archive, data_di
     assert any("got write.lock after waiting" in line for line in lines)
 
 
-def test_a_lock_held_by_a_killed_process_is_taken_over(tmp_path):
-    lock = tmp_path / "write.lock"
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\nfrom pathlib import Path\nfrom archive.processes import exclusive\n"
-        f"with exclusive(Path({str(lock)!r}), 'holding'):\n    print('held', flush=True)\n    time.sleep(600)\n")],
-        stdout=subprocess.PIPE, text=True)
+@pytest.mark.parametrize("code", [
+    "from ingest.derivatives import probe; probe(Path(sys.argv[1]))",  # a video's derivatives
+    "from ingest.techmd import av_metadata; av_metadata(Path(sys.argv[1]))",  # technical metadata
+])
+def test_ffprobe_dies_with_the_process_that_started_it(code, tmp_path):
+    stalled = tmp_path / "stalled.mp4"
+    os.mkfifo(stalled)  # the fault: a file ffprobe waits on for ever (no writer)
+    prober = subprocess.Popen([sys.executable, "-c", f"import sys\nfrom pathlib import Path\n{code}", str(stalled)])
+    probing: set[int] = set()
     try:
-        assert holder.stdout.readline().strip() == "held"
+        probing = wait_until(lambda: {pid for pid, cmd in processes_mentioning(str(stalled)).items()
+                                      if cmd.startswith("ffprobe")}, 60, "ffprobe reading the file")
+        os.kill(prober.pid, signal.SIGKILL)
+        prober.wait(timeout=30)
+        wait_until(lambda: not probing & set(_parents()), 15, "ffprobe dying with the process that started it")
+    finally:
+        if prober.poll() is None:
+            prober.kill()
+            prober.wait()
+        for pid in probing & set(_parents()):  # what a failure left behind
+            os.kill(pid, signal.SIGKILL)
+
+
+# Holds the write lock, forks a child that lives on without it (no death signal: as the orphaned pool processes of
+# the finding), says the child's pid, and waits to be killed.
+FORKING_HOLDER = """
+import os, sys, time
+from archive.context import Archive
+from archive.settings import load_settings
+with Archive(load_settings(environ={}, data_dir=sys.argv[1])).write_lock():
+    child = os.fork()
+    if child == 0:
+        time.sleep(600)
+        os._exit(0)
+    print(child, flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_lock_held_by_a_killed_process_is_taken_over_even_if_its_children_live_on(archive, data_dir):
+    data_dir.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", FORKING_HOLDER, str(data_dir)], stdout=subprocess.PIPE,
+                              text=True)
+    child = None
+    try:
+        child = int(holder.stdout.readline())
         os.kill(holder.pid, signal.SIGKILL)
         holder.wait(timeout=30)
+        assert child in _parents()  # the child lives on, with the lock file open
         got = threading.Event()
 
         def take():
-            with exclusive(lock, "taking over"):
+            with archive.write_lock():
                 got.set()
 
-        taker = threading.Thread(target=take, daemon=True)
-        taker.start()
+        threading.Thread(target=take, daemon=True).start()
         assert got.wait(timeout=10), "the lock of a dead process was not released"
     finally:
         if holder.poll() is None:
             holder.kill()
+            holder.wait()
+        if child in _parents():
+            os.kill(child, signal.SIGKILL)
+
+
+def _parents() -> dict[int, int]:
+    """pid -> parent pid of every live process (not zombies)."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if proc.name.isdigit() and fields[0] != "Z":
+            found[int(proc.name)] = int(fields[1])
+    return found
+
+
+def _descendants(pid: int) -> set[int]:
+    parents = _parents()
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+# A pool owner: once two pool processes nap, it says "ready" and waits to be killed.
+POOL_OWNER = """
+import multiprocessing, os, sys, time
+from archive.processes import worker_pool
+multiprocessing.set_start_method(sys.argv[1])
+with worker_pool(2) as pool:
+    assert pool.submit(os.getpid).result(timeout=60) != os.getpid()
+    naps = [pool.submit(time.sleep, 600) for _ in range(2)]
+    print("ready", flush=True)
+    time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])  # Python 3.14 starts pools by forkserver
+def test_pool_processes_work_and_die_with_their_owner_whatever_the_start_method(method):
+    owner = subprocess.Popen([sys.executable, "-c", POOL_OWNER, method], stdout=subprocess.PIPE, text=True)
+    family: set[int] = set()
+    try:
+        assert owner.stdout.readline().strip() == "ready"
+        family = _descendants(owner.pid)
+        assert len(family) >= 2
+        os.kill(owner.pid, signal.SIGKILL)
+        owner.wait(timeout=30)
+        wait_until(lambda: not family & set(_parents()), 15, f"the pool dying with its owner: {family}")
+    finally:
+        if owner.poll() is None:
+            owner.kill()
+            owner.wait()
+        for pid in family & set(_parents()):  # what a failure left behind
+            os.kill(pid, signal.SIGKILL)
 
 
 def _children(pid: int) -> set[int]:
@@ -202,8 +302,8 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-def test_serve_starts_its_worker_again_when_it_dies_and_the_worker_dies_with_serve(archive, contributor, data_dir,
-                                                                                    tmp_path):
+def _serve(data_dir: Path) -> subprocess.Popen:
+    """`heritage serve` with its worker, listening."""
     port = free_port()
     env = {**_env(), "HERITAGE_BASE_URL": f"http://{HOST}:{port}", "HERITAGE_LOG_LEVEL": "ERROR"}
     serve = subprocess.Popen([sys.executable, "-m", "archive.cli", "--data-dir", str(data_dir), "serve", "--host",
@@ -211,11 +311,26 @@ def test_serve_starts_its_worker_again_when_it_dies_and_the_worker_dies_with_ser
                              stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port, serve)
-        first = wait_until(lambda: _children(serve.pid), 30, "the worker started by serve")
-        (worker,) = first
-        os.kill(worker, signal.SIGKILL)
-        restarted = wait_until(lambda: _children(serve.pid) - {worker}, 30, "a new worker")
-        (new_worker,) = restarted
+    except BaseException:
+        serve.kill()
+        serve.wait()
+        raise
+    return serve
+
+
+def _kill_the_worker_of(serve: subprocess.Popen) -> int:
+    """SIGKILL the worker serve started; returns the pid of the one serve starts in its place."""
+    (worker,) = wait_until(lambda: _children(serve.pid), 30, "the worker started by serve")
+    os.kill(worker, signal.SIGKILL)
+    (new_worker,) = wait_until(lambda: _children(serve.pid) - {worker}, 30, "a new worker")
+    return new_worker
+
+
+def test_serve_starts_its_worker_again_when_it_dies_and_the_worker_dies_with_serve(archive, contributor, data_dir,
+                                                                                    tmp_path):
+    serve = _serve(data_dir)
+    try:
+        new_worker = _kill_the_worker_of(serve)
         photo = make_jpeg(tmp_path / "chùa.jpg", size=(900, 600))
         job_id = upload(archive, contributor, "chùa.jpg", photo.read_bytes())
         wait_until(lambda: _job(archive, job_id).state == "done", 120, "the upload ingested by the new worker")
@@ -230,27 +345,90 @@ def test_serve_starts_its_worker_again_when_it_dies_and_the_worker_dies_with_ser
             serve.wait()
 
 
-def test_a_restarted_child_still_finishes_cleanly_when_supervision_stops(tmp_path):
-    """A child started again by the watching thread is not killed when that thread ends: stop() lets it finish."""
-    from archive.supervise import Supervised
-
-    done = tmp_path / "done"
-    child = [sys.executable, "-c", (
-        "import signal, sys, time\n"
-        f"signal.signal(signal.SIGINT, lambda *a: (open({str(done)!r}, 'a').write('clean\\n'), sys.exit(0)))\n"
-        "time.sleep(600)\n")]
-    supervised = Supervised(child, name="test child")
-    supervised.start()
+def test_serve_stopped_after_starting_its_worker_again_lets_that_worker_finish_its_job(archive, contributor,
+                                                                                       data_dir, tmp_path):
+    """A restarted worker is stopped as gently as the first one (the kernel's parent-death signal follows the
+    thread that started a child, so the thread that starts workers must outlive them)."""
+    serve = _serve(data_dir)
     try:
-        first = supervised.process
-        time.sleep(0.5)  # its SIGINT handler is in place
-        os.kill(first.pid, signal.SIGKILL)
-        wait_until(lambda: supervised.restarts == 1, 30, "the child started again")
-        time.sleep(0.5)
+        _kill_the_worker_of(serve)
+        video = make_mp4(tmp_path / "múa.mp4", seconds=30, size="1280x720")
+        job_id = upload(archive, contributor, "múa.mp4", video.read_bytes())
+        wait_until(lambda: ffmpeg_encoding(data_dir), 180, "ffmpeg transcoding for the new worker")
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=300) == 0
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+            serve.wait()
+    finished = _job(archive, job_id)
+    assert (finished.state, finished.attempts) == ("done", 1), (finished.state, finished.reasons)
+    assert not processes_mentioning(str(data_dir))
+
+
+def test_a_worker_that_cannot_be_started_again_is_tried_again(caplog, tmp_path):
+    supervised = Supervised([sys.executable, "-c", "pass"], name="child")
+    supervised.start()  # the child exits at once; it is started again after a pause of 1 s
+    try:
+        supervised.command = [str(tmp_path / "missing")]  # the fault: that start fails (as a fork without memory)
+        wait_until(lambda: "cannot be started" in caplog.text, 30, "a failed start logged")
+        supervised.command = [sys.executable, "-c", "import time; time.sleep(600)"]
+        wait_until(lambda: supervised.process.poll() is None, 60, "the child started once it can be")
     finally:
         supervised.stop()
-    assert supervised.process is not first and supervised.process.returncode == 0
-    assert done.read_text() == "clean\n"
+    assert supervised.process.poll() is not None
+
+
+# A worker that beats (and looks for the jobs of dead workers) every half second instead of every HEARTBEAT_SECONDS.
+QUICK_WORKER = """
+import sys
+import archive.jobs
+archive.jobs.HEARTBEAT_SECONDS = 0.5
+from archive.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_a_job_whose_worker_dies_is_taken_up_by_a_worker_still_running(archive, contributor, data_dir, tmp_path):
+    video = make_mp4(tmp_path / "lễ hội.mp4", seconds=30, size="1280x720")
+    job_id = upload(archive, contributor, "lễ hội.mp4", video.read_bytes())
+    workers = [_worker(data_dir, code=QUICK_WORKER) for _ in range(2)]
+    try:
+        wait_until(lambda: ffmpeg_encoding(data_dir), 180, "ffmpeg transcoding")
+        running = _job(archive, job_id)
+        wait_until(lambda: (now := _job(archive, job_id)).state == "running" and now.updated_at > running.updated_at,
+                   30, "a heartbeat of the running job")
+        (dying,) = [w for w in workers if w.pid == int(running.worker.rsplit(":", 2)[1])]
+        (staying,) = [w for w in workers if w is not dying]
+        kill_while_ffmpeg_runs(dying, data_dir, alone=False)
+        done = wait_until(lambda: _job(archive, job_id).state in jobs.TERMINAL and _job(archive, job_id), 300,
+                          "the job done by the worker still running")
+        assert staying.poll() is None  # it was not started again: it took the job up while running
+    finally:
+        for worker in workers:
+            _stop(worker)
+    assert (done.state, done.attempts) == ("done", 2), (done.state, done.reasons)
+    with archive.catalog.session() as s:
+        assert [m.sha256 for m in s.scalars(select(MediaFile))] == [sha256_file(video)]
+
+
+def _left_running_by(archive, job_id: int, worker: str, seconds_ago: float) -> None:
+    with archive.catalog.session() as s:
+        s.execute(update(Job).where(Job.id == job_id).values(
+            state="running", worker=worker, attempts=1,
+            updated_at=datetime.now(timezone.utc) - timedelta(seconds=seconds_ago)))
+
+
+def test_a_job_of_a_worker_elsewhere_is_queued_again_only_once_that_worker_stops_beating(archive, contributor,
+                                                                                          tmp_path):
+    """A worker on another machine (or in another container) cannot be checked from here: its heartbeat tells."""
+    job_id = upload(archive, contributor, "a.jpg", make_jpeg(tmp_path / "a.jpg").read_bytes())
+    elsewhere = "another-machine/0f0e0d0c-0b0a-0908-0706-050403020100/4026531836:4242:123456"
+    _left_running_by(archive, job_id, elsewhere, seconds_ago=jobs.STALE_SECONDS / 2)
+    assert jobs.recover(archive) == [] and _job(archive, job_id).state == "running"
+    _left_running_by(archive, job_id, elsewhere, seconds_ago=jobs.STALE_SECONDS + 1)
+    assert jobs.recover(archive) == [job_id]
+    assert (_job(archive, job_id).state, _job(archive, job_id).worker) == ("queued", None)
 
 
 # A worker that dies (SIGKILL) as soon as it starts ingesting: the injected fault.

@@ -47,10 +47,20 @@ def build(kind: str, src: Path | str, out_dir: Path | str, **limits) -> dict:
     return builder(Path(src), Path(out_dir), **{k: v for k, v in limits.items() if k in accepted})
 
 
+def ffprobe(src: Path) -> dict:
+    """What ``ffmpeg.probe`` returns (format and streams), from an ffprobe that dies with this process; raises
+    ffmpeg.Error as it does."""
+    proc = subprocess.run(["ffprobe", "-show_format", "-show_streams", "-of", "json", "-v", "error", str(src)],
+                          stdin=subprocess.DEVNULL, capture_output=True, preexec_fn=child_of_this_process())
+    if proc.returncode != 0:
+        raise ffmpeg.Error("ffprobe", proc.stdout, proc.stderr)
+    return json.loads(proc.stdout)
+
+
 def probe(src: Path) -> dict:
     """ffprobe's description of ``src`` (format and streams)."""
     try:
-        return ffmpeg.probe(str(src), v="error")
+        return ffprobe(src)
     except ffmpeg.Error as exc:
         raise DerivativeError(src, "ffprobe cannot read it: " + (_tail(exc.stderr) or "no reason given")) from exc
 
