@@ -231,6 +231,7 @@ def serve(obj: _Context, host: str, port: int, threads: int, worker: bool) -> No
 
     from waitress import serve as waitress_serve
 
+    from . import harvest
     from .indexing import catch_up
     from .supervise import Supervised
     from .web import create_app
@@ -239,6 +240,7 @@ def serve(obj: _Context, host: str, port: int, threads: int, worker: bool) -> No
     own = None if "HERITAGE_BASE_URL" in os.environ else f"http://{host}:{port}"
     archive = obj.archive_with(base_url=own)
     catch_up(archive)  # before the first request: what a crash left in the index outbox
+    harvest.sync(archive)  # and what ended embargoes offer to harvesters
     consumer = None
     if worker:  # restarted if it dies; it dies with this process
         consumer = Supervised([sys.executable, "-m", "archive.cli", "--data-dir", str(archive.settings.data_path),

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from ingest.pipeline import Ingest
 
-from . import audit
+from . import audit, harvest
 from .access import Viewer
 from .catalog import service
 from .catalog.models import Job, Upload, utcnow
@@ -88,7 +88,11 @@ def queue(data_dir: str) -> SqliteHuey:
     def index_catch_up() -> None:
         catch_up(archive())
 
-    huey.ingest_upload, huey.index_catch_up = ingest_upload, index_catch_up
+    @huey.periodic_task(crontab(minute="*"), name="harvest_sync")
+    def harvest_sync() -> None:
+        harvest.sync(archive())  # items whose embargo ended are offered to OAI-PMH harvesters
+
+    huey.ingest_upload, huey.index_catch_up, huey.harvest_sync = ingest_upload, index_catch_up, harvest_sync
     return huey
 
 

@@ -16,3 +16,10 @@ ITEM_TYPES: dict[str, dict[str, str]] = {
 def type_label(type_: str) -> dict[str, str]:
     """The item type's name in each site language (an unknown type as it is)."""
     return ITEM_TYPES.get(type_, {lang: type_ for lang in SITE_LANGS})
+
+# The tops of the OAI-PMH set hierarchy (archive.harvest): "community:cham", "collection:…", "type:image".
+SET_KINDS: dict[str, dict[str, str]] = {
+    "community": {"vi": "Cộng đồng", "en": "Communities"},
+    "collection": {"vi": "Bộ sưu tập", "en": "Collections"},
+    "type": {"vi": "Loại tư liệu", "en": "Item types"},
+}

@@ -4,7 +4,7 @@ Plain functions, no web framework: the web layer and the IIIF parser both use th
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from .errors import BadParameter
 
@@ -13,6 +13,7 @@ MAX_DIGITS = len(str(MAX_WHOLE))
 _DIGITS = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_UTC_SECOND = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
 
 def whole_number(name: str, raw: str | None, *, default: int | None = None, minimum: int = 0,
@@ -53,6 +54,20 @@ def iso_date(name: str, raw: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise BadParameter(name, f"{_shown(text)} is not a date (YYYY-MM-DD)") from None
+
+
+def utc_datestamp(name: str, raw: str) -> tuple[datetime, bool]:
+    """``raw`` as a UTC time written YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (OAI-PMH's two granularities): the time
+    (naive, UTC) and whether it was a whole day."""
+    text = raw.strip()
+    try:
+        if _ISO_DAY.fullmatch(text):
+            return datetime.fromisoformat(text), True
+        if _UTC_SECOND.fullmatch(text):
+            return datetime.fromisoformat(text[:-1]), False
+        raise ValueError
+    except ValueError:
+        raise BadParameter(name, f"{_shown(text)} is not a UTC date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)") from None
 
 
 def _shown(text: str) -> str:

@@ -6,6 +6,7 @@ malformed value stops start-up with a message naming it, so a typo never silentl
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -42,6 +43,18 @@ def _url(raw: str) -> str:
     return raw.rstrip("/")
 
 
+def _domain(raw: str) -> str:
+    if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*)+", raw):
+        raise ValueError("must be a domain name such as archive.example.vn")
+    return raw
+
+
+def _email(raw: str) -> str:
+    if not re.fullmatch(r"\S+@(\S+\.)+\S+", raw):
+        raise ValueError("must be an e-mail address")
+    return raw
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -56,6 +69,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("search_backend", "whoosh", _choice("whoosh", "elasticsearch"), "Search backend."),
     Setting("elasticsearch_url", "http://127.0.0.1:9200", _url, "Elasticsearch URL when SEARCH_BACKEND=elasticsearch."),
     Setting("base_url", "http://127.0.0.1:5000", _url, "Public base URL used in IIIF ids and links."),
+    Setting("oai_repository_id", "heritage.localhost", _domain,
+            "The archive's domain name in OAI-PMH identifiers (oai:DOMAIN:item-id); set it once, never change it."),
+    Setting("admin_email", "archivist@heritage.localhost", _email, "Who harvesters write to (OAI-PMH Identify)."),
+    Setting("oai_page_size", 100, _positive_int, "Records per OAI-PMH list response (then a resumption token)."),
     Setting("secret_key", "", str, "Key signing sessions; empty means one generated and kept in DATA_DIR."),
     Setting("workers", os.cpu_count() or 1, _positive_int, "Worker processes for ingest and derivatives."),
     Setting("max_image_pixels", 150_000_000, _positive_int, "Largest image accepted, in pixels."),

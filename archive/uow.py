@@ -1,5 +1,6 @@
-"""One unit of work for every change that search or the public sees: the catalog change, its audit entry and its
-index outbox rows commit in one transaction; once committed, the outbox rows are applied to the search backend.
+"""One unit of work for every change that search or the public sees: the catalog change, its audit entry, its index
+outbox rows and its harvest records (archive.harvest) commit in one transaction; once committed, the outbox rows are
+applied to the search backend.
 
     with unit_of_work(archive) as work:
         item = service.get_item(work.session, item_id)
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from search.errors import SearchUnavailable
 
-from . import audit, indexing
+from . import audit, harvest, indexing
 from .catalog.models import IndexOutbox
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,8 @@ def unit_of_work(archive) -> Iterator[Work]:
     with archive.catalog.writing() as session:
         work = Work(archive, session)
         yield work
+        session.flush()
+        harvest.record_changes(session, sorted(work.items))
         rows = [IndexOutbox(item_id=item_id) for item_id in sorted(work.items)]
         session.add_all(rows)
         session.flush()

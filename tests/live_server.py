@@ -41,11 +41,12 @@ def _listening_socket() -> socket.socket:
 
 
 @contextmanager
-def live_app(data_dir: Path, *, threads: int = 4) -> Iterator[Live]:
+def live_app(data_dir: Path, *, threads: int = 4, **overrides) -> Iterator[Live]:
+    """``overrides``: settings other than the data directory and base URL (e.g. ``oai_page_size=3``)."""
     sock = _listening_socket()
     port = sock.getsockname()[1]
     url = f"http://{HOST}:{port}"
-    settings = load_settings(environ={}, data_dir=str(data_dir), base_url=url, workers=1)
+    settings = load_settings(environ={}, data_dir=str(data_dir), base_url=url, **{"workers": 1, **overrides})
     archive = Archive(settings)
     server = create_server(create_app(settings, archive), sockets=[sock], threads=threads)
     thread = threading.Thread(target=server.run, name=f"waitress-{port}", daemon=True)

@@ -230,3 +230,26 @@ class IndexOutbox(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[str] = mapped_column(String(64), index=True)  # no foreign key: a deleted item's row says "delete"
     queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HarvestRecord(Base):
+    """An item as OAI-PMH harvesters know it (archive.harvest): written in the unit of work of every change to an
+    item that anonymous visitors can see or could see before. Rows are never removed, so an item harvested once and
+    later hidden or deleted stays reported as deleted (the repository's ``deletedRecord`` is ``persistent``)."""
+
+    __tablename__ = "harvest_records"
+
+    item_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # no foreign key: outlives a deleted item
+    datestamp: Mapped[datetime] = mapped_column(DateTime, index=True)  # UTC, whole seconds (OAI-PMH granularity)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class HarvestSet(Base):
+    """The OAI-PMH sets a harvest record belongs to (``community:cham``, ``collection:…``, ``type:image``), as of its
+    last change, so a deleted record is still reported in the sets it was harvested from."""
+
+    __tablename__ = "harvest_sets"
+
+    item_id: Mapped[str] = mapped_column(String(64), ForeignKey("harvest_records.item_id", ondelete="CASCADE"),
+                                         primary_key=True)
+    spec: Mapped[str] = mapped_column(String(200), primary_key=True, index=True)
