@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
 from pathlib import Path
 
@@ -137,7 +138,26 @@ def demo(obj: _Context, samples: Path) -> None:
     summary = Ingest(archive).run([samples], samples / "metadata.csv")
     summary.rejected[:0] = collections.rejected
     _first_admin(archive)
+    _export(archive)
     _finish(summary)
+
+
+def _export(archive: Archive, to: Path | None = None) -> None:
+    from . import open_data
+
+    package = open_data.build(archive)
+    if to is not None:
+        shutil.copytree(package.path, to, dirs_exist_ok=True)
+    click.echo(f"open data: {package.descriptor['count']} public records in {to or package.path}")
+
+
+@main.command()
+@click.option("--to", type=click.Path(file_okay=False, path_type=Path), help="Also copy the package to this folder.")
+@click.pass_obj
+def export(obj: _Context, to: Path | None) -> None:
+    """Build the open data package of the public catalogue (CSV, JSON Lines, JSON-LD, collections, vocabularies and
+    datapackage.json) now, as the worker does after changes; served at /{lang}/open-data."""
+    _export(obj.writer, to)
 
 
 def _first_admin(archive: Archive) -> None:

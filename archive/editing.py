@@ -21,9 +21,8 @@ from .catalog import service
 from .catalog.models import Item, ItemVersion, Job
 from .context import Archive
 from .errors import Conflict, Forbidden, InvalidRecord, NotFound, Problem
-from .exchange import ExchangeError, join_list, language_column, read_csv
-from .labels import SITE_LANGS
-from .records import LANGUAGE_MAPS, validate_record
+from .exchange import CSV_FIELDS, ExchangeError, language_column, read_csv, write_csv
+from .records import validate_record
 from .report import Rejection, Summary
 from .uow import unit_of_work
 
@@ -266,47 +265,12 @@ def revert(archive: Archive, item_id: str, number: int, actor: Viewer) -> int:
     return new
 
 
-CSV_LISTS = ("languages", "scripts", "subjects", "collections")
-CSV_FIELDS = ("title", "description", "community", "festival", "place", "date", "lunar_date", "languages", "scripts",
-              "subjects", "creators", "rights", "attribution", "access", "sensitivity_note", "provenance",
-              "collections")
-
-
 def export_csv(archive: Archive, item_ids: list[str]) -> str:
     """The items in the PRODUCT.md §3 CSV columns (language maps as title_vi, title_en…; lists joined by ';')."""
     with archive.catalog.session() as s:
         records = [(i.id, i.type, dict(i.record))
                    for i in s.scalars(select(Item).where(Item.id.in_(item_ids)).order_by(Item.id))]
-    tags: dict[str, list[str]] = {key: [] for key in LANGUAGE_MAPS}
-    for _, _, record in records:
-        for key in LANGUAGE_MAPS:
-            for tag in record.get(key, {}):
-                if tag not in tags[key]:
-                    tags[key].append(tag)
-    columns = ["id", "type"]
-    for key in CSV_FIELDS:
-        if key in LANGUAGE_MAPS:
-            ordered = [t for t in SITE_LANGS if t in tags[key] or key == "title"] + \
-                      sorted(t for t in tags[key] if t not in SITE_LANGS)
-            columns += [f"{key}_{tag}" for tag in ordered]
-        else:
-            columns.append(key)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, columns, extrasaction="ignore")
-    writer.writeheader()
-    for item_id, type_, record in records:
-        row = {"id": item_id, "type": type_}
-        for key, value in record.items():
-            if key in LANGUAGE_MAPS:
-                row.update({f"{key}_{tag}": text for tag, text in value.items()})
-            elif key == "creators":
-                row[key] = join_list([f"{c['name']} ({c['role']})" if c.get("role") else c["name"] for c in value])
-            elif key in CSV_LISTS:
-                row[key] = join_list(value)
-            elif key != "type":
-                row[key] = value
-        writer.writerow(row)
-    return out.getvalue()
+    return write_csv(records)
 
 
 def _merge(record: dict, data: dict, columns: list[str]) -> dict:

@@ -15,11 +15,16 @@ from typing import Iterator
 
 from .errors import ArchiveError, Problem, UnsafePath
 from .filestore import safe_join
+from .labels import SITE_LANGS
 from .records import LANGUAGE_MAPS
 from .text import BCP47
 
 SCALARS = ("id", "type", "community", "festival", "place", "date", "lunar_date", "rights", "access")
 LISTS = ("languages", "scripts", "subjects", "collections")
+# The columns after id and type, in the order CSV files are written (language maps as title_vi, title_en…).
+CSV_FIELDS = ("title", "description", "community", "festival", "place", "date", "lunar_date", "languages", "scripts",
+              "subjects", "creators", "rights", "attribution", "access", "sensitivity_note", "provenance",
+              "collections")
 _CREATOR = re.compile(r"^(?P<name>.*?)\s*\((?P<role>[^()]*)\)\s*$")
 
 
@@ -59,6 +64,44 @@ def split_list(value: str) -> list[str]:
 def join_list(values: list[str]) -> str:
     """The cell that split_list reads back as ``values``."""
     return "; ".join(v.replace("\\", "\\\\").replace(";", "\\;") for v in values)
+
+
+def csv_columns(records: list[tuple[str, str, dict]]) -> list[str]:
+    """The header for these (id, type, record)s: a column for each language a language map uses, site languages
+    first (title_vi and title_en always)."""
+    tags: dict[str, list[str]] = {key: [] for key in LANGUAGE_MAPS}
+    for _, _, record in records:
+        for key in LANGUAGE_MAPS:
+            tags[key] += [tag for tag in record.get(key, {}) if tag not in tags[key]]
+    columns = ["id", "type"]
+    for key in CSV_FIELDS:
+        if key in LANGUAGE_MAPS:
+            ordered = [t for t in SITE_LANGS if t in tags[key] or key == "title"] + \
+                      sorted(t for t in tags[key] if t not in SITE_LANGS)
+            columns += [f"{key}_{tag}" for tag in ordered]
+        else:
+            columns.append(key)
+    return columns
+
+
+def write_csv(records: list[tuple[str, str, dict]]) -> str:
+    """(id, type, record)s as the CSV that read_csv reads back (PRODUCT.md §3)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, csv_columns(records), extrasaction="ignore")
+    writer.writeheader()
+    for item_id, type_, record in records:
+        row = {"id": item_id, "type": type_}
+        for key, value in record.items():
+            if key in LANGUAGE_MAPS:
+                row.update({f"{key}_{tag}": text for tag, text in value.items()})
+            elif key == "creators":
+                row[key] = join_list([f"{c['name']} ({c['role']})" if c.get("role") else c["name"] for c in value])
+            elif key in LISTS:
+                row[key] = join_list(value)
+            elif key != "type":
+                row[key] = value
+        writer.writerow(row)
+    return out.getvalue()
 
 
 def language_column(column: str) -> tuple[str, str] | None:

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from ingest.pipeline import Ingest
 
-from . import audit, harvest
+from . import audit, harvest, open_data
 from .access import Viewer
 from .catalog import service
 from .catalog.models import Job, Upload, utcnow
@@ -92,7 +92,12 @@ def queue(data_dir: str) -> SqliteHuey:
     def harvest_sync() -> None:
         harvest.sync(archive())  # items whose embargo ended are offered to OAI-PMH harvesters
 
-    huey.ingest_upload, huey.index_catch_up, huey.harvest_sync = ingest_upload, index_catch_up, harvest_sync
+    @huey.periodic_task(crontab(minute="*"), name="open_data")
+    def open_data_build() -> None:
+        open_data.build(archive())  # only when what the public sees has changed since the last build
+
+    huey.ingest_upload, huey.index_catch_up = ingest_upload, index_catch_up
+    huey.harvest_sync, huey.open_data_build = harvest_sync, open_data_build
     return huey
 
 

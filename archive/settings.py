@@ -72,6 +72,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("oai_repository_id", "heritage.localhost", _domain,
             "The archive's domain name in OAI-PMH identifiers (oai:DOMAIN:item-id); set it once, never change it."),
     Setting("admin_email", "archivist@heritage.localhost", _email, "Who harvesters write to (OAI-PMH Identify)."),
+    Setting("open_data_licence", "http://creativecommons.org/licenses/by/4.0/", _url,
+            "Licence of the open data package (the catalogue's records); a URI of the licences vocabulary."),
     Setting("oai_page_size", 100, _positive_int, "Records per OAI-PMH list response (then a resumption token)."),
     Setting("secret_key", "", str, "Key signing sessions; empty means one generated and kept in DATA_DIR."),
     Setting("workers", os.cpu_count() or 1, _positive_int, "Worker processes for ingest and derivatives."),

@@ -5,7 +5,7 @@ from flask import Flask
 
 from ..context import Archive
 from ..settings import Settings
-from . import api, auth, errors, iiif, oai, pages, site, staff, staff_admin, staff_uploads
+from . import api, auth, errors, iiif, oai, open_data, pages, site, staff, staff_admin, staff_uploads
 
 # The staff blueprints live under the pages' /{lang}/ prefix (sharing its language handling and error pages).
 for _staff_bp in (auth.bp, staff.bp, staff_uploads.bp, staff_uploads.api, staff_admin.bp):
@@ -22,5 +22,6 @@ def create_app(settings: Settings, archive: Archive | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(iiif.bp)
     app.register_blueprint(oai.bp)
+    app.register_blueprint(open_data.bp)
     site.init_app(app)
     return app

@@ -24,7 +24,7 @@ STATUS_OF = {NotFound: 404, UnsafePath: 404, BadParameter: 400, InvalidRecord: 4
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
           409: "Conflict", 413: "Content Too Large", 416: "Range Not Satisfiable", 422: "Unprocessable Content",
           429: "Too Many Requests", 500: "Internal Server Error", 501: "Not Implemented", 503: "Service Unavailable"}
-JSON_BLUEPRINTS = ("api", "iiif", "pages.staff_api")
+JSON_BLUEPRINTS = ("api", "iiif", "open_data", "pages.staff_api")
 
 
 def error_response(status: int, detail: str, **extra):

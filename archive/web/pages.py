@@ -13,7 +13,7 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from search.errors import BadQuery, SearchUnavailable
 from search.request import request_from_params
 
-from .. import browse, citation, searching
+from .. import browse, citation, open_data, searching
 from ..access import scope as access_scope
 from ..errors import NotFound
 from ..labels import ITEM_TYPES, SITE_LANGS
@@ -23,7 +23,7 @@ from .auth import current_viewer
 from .present import absolute, pick, type_name
 
 TERM_PAGES = {"community": "communities", "festival": "festivals", "place": "places"}
-NOT_PAGES = ("api", "iiif", "media", "assets", "static")  # their errors stay JSON (archive/web/errors.py)
+NOT_PAGES = ("api", "iiif", "media", "assets", "static", "open-data", "oai")  # their errors stay JSON (archive/web/errors.py)
 
 bp = Blueprint("pages", __name__, url_prefix=f"/<any({','.join(SITE_LANGS)}):lang>")
 root = Blueprint("root", __name__)
@@ -186,6 +186,11 @@ def about():
     return render_template("about.html")
 
 
+@bp.get("/open-data")
+def open_data_page():
+    return render_template("open_data.html", package=open_data.current(_archive()))
+
+
 @bp.get("/<path:rest>")
 def unknown(rest: str):
     raise HTTPNotFound()
@@ -210,7 +215,7 @@ def sitemap():
     archive = _archive()
     with archive.catalog.session() as s:
         entries = browse.sitemap_entries(s)
-    pages = [("pages.home", {}, None), ("pages.about", {}, None), ("pages.browse_all", {}, None),
+    pages = [("pages.home", {}, None), ("pages.about", {}, None), ("pages.open_data_page", {}, None), ("pages.browse_all", {}, None),
              ("pages.collections", {}, None), ("pages.exhibits", {}, None)]
     pages += [("pages.collection", {"collection_id": c}, when) for c, when in entries["collections"]]
     pages += [("pages.exhibit", {"slug": e.slug}, None) for e in _exhibits().all()]
