@@ -7,8 +7,10 @@ from flask_babel import force_locale, gettext as _
 from ..labels import SITE_LANGS
 from ..oai import Repository, respond
 from .auth import csrf
+from .cors import open_to_every_origin
 
 bp = Blueprint("oai", __name__)
+open_to_every_origin(bp)  # browser-based harvesting and validation tools read it too
 
 
 def _archive_name() -> dict[str, str]:
