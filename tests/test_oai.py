@@ -21,8 +21,8 @@ from archive.catalog.models import Item
 from archive.importer import import_collections, import_records
 from tests.live_server import live_app
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "shared" / "oai"))
-import validate  # noqa: E402  (the offline validator of ../shared/oai)
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "oai"))
+import validate  # noqa: E402  (the offline validator and schemas of ../shared/oai, copied as they are)
 
 NS = {"oai": "http://www.openarchives.org/OAI/2.0/", "dc": "http://purl.org/dc/elements/1.1/",
       "olac": "http://www.language-archives.org/OLAC/1.1/", "xsi": "http://www.w3.org/2001/XMLSchema-instance"}
