@@ -1,6 +1,17 @@
 #!/usr/bin/env bash
-# The whole test suite, on a fresh clone too: installs what is missing, then runs pytest.
+# The whole test suite, on a fresh clone too: installs what is missing, then runs pytest on the SQLite catalog, and
+# the catalog-level suites again on PostgreSQL (a throwaway server the tests start: tests/postgres_server.py).
+# With arguments, runs just `pytest ARGS` (set TEST_CATALOG=postgresql to pick PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh
-exec .venv/bin/pytest -q "$@"
+if (($#)); then
+  exec .venv/bin/pytest -q "$@"
+fi
+.venv/bin/pytest -q
+echo "== the catalog-level suites on PostgreSQL"
+TEST_CATALOG=postgresql .venv/bin/pytest -q \
+  tests/test_catalog_backends.py tests/test_migrations.py tests/test_records.py tests/test_publishing.py \
+  tests/test_ingest.py tests/test_ingest_crash.py tests/test_ingest_bad_input.py tests/test_editing.py \
+  tests/test_concurrent_saves.py tests/test_access_levels.py tests/test_access_leaks.py tests/test_search_indexing.py \
+  tests/test_staff_web.py tests/test_uploads_jobs.py tests/test_oai.py tests/test_open_data.py

@@ -1,7 +1,6 @@
 """Fixture chain: settings → archive (real SQLite file and file store in a temp dir) → CLI runner."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from click.testing import CliRunner
 from archive.cli import main
 from archive.context import Archive
 from archive.settings import load_settings
+from tests.catalogs import command_env, database_url
 
 pytest_plugins = ["tests.elasticsearch_node"]
 
@@ -21,8 +21,13 @@ SAMPLES = REPO / "media_samples"
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "var"
+def data_dir(tmp_path: Path, monkeypatch) -> Path:
+    """The test's data directory; on PostgreSQL (tests/catalogs.py), code that reads its settings from the
+    environment (the worker's tasks) finds the directory's database there."""
+    path = tmp_path / "var"
+    if url := database_url(path):
+        monkeypatch.setenv("HERITAGE_DATABASE_URL", url)
+    return path
 
 
 # Argon2 at a test cost (like any setting, through load_settings), so sign-ins don't dominate the suite.
@@ -30,7 +35,8 @@ TEST_SETTINGS = {"workers": 2, "password_time_cost": 1, "password_memory_kib": 1
 
 
 def make_settings(data_dir: Path, **overrides):
-    return load_settings(environ={}, data_dir=str(data_dir), **{**TEST_SETTINGS, **overrides})
+    return load_settings(environ={}, data_dir=str(data_dir),
+                         **{**TEST_SETTINGS, "database_url": database_url(data_dir), **overrides})
 
 
 @pytest.fixture
@@ -51,15 +57,14 @@ def heritage(data_dir: Path):
     runner = CliRunner()
 
     def run(*args: str | Path):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("HERITAGE_")}
-        env["HERITAGE_WORKERS"] = "2"
+        env = command_env(data_dir, HERITAGE_WORKERS="2")
         return runner.invoke(main, ["--data-dir", str(data_dir), *map(str, args)], env=env, catch_exceptions=False)
 
     return run
 
 
 def heritage_subprocess(data_dir: Path, *args: str | Path, **kwargs) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HERITAGE_")}
+    env = command_env(data_dir)
     return subprocess.Popen([sys.executable, "-m", "archive.cli", "--data-dir", str(data_dir), *map(str, args)],
                             env=env, **kwargs)
 

@@ -5,7 +5,6 @@ server it talks to; ``live_subprocess`` runs ``heritage serve`` in its own proce
 """
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from waitress.server import create_server
 from archive.context import Archive
 from archive.settings import load_settings
 from archive.web import create_app
+from tests.catalogs import command_env, database_url
 
 HOST = "127.0.0.1"
 
@@ -46,7 +46,8 @@ def live_app(data_dir: Path, *, threads: int = 4, **overrides) -> Iterator[Live]
     sock = _listening_socket()
     port = sock.getsockname()[1]
     url = f"http://{HOST}:{port}"
-    settings = load_settings(environ={}, data_dir=str(data_dir), base_url=url, **{"workers": 1, **overrides})
+    settings = load_settings(environ={}, data_dir=str(data_dir), base_url=url,
+                             **{"workers": 1, "database_url": database_url(data_dir), **overrides})
     archive = Archive(settings)
     server = create_server(create_app(settings, archive), sockets=[sock], threads=threads)
     thread = threading.Thread(target=server.run, name=f"waitress-{port}", daemon=True)
@@ -85,8 +86,7 @@ def wait_for_port(port: int, proc: subprocess.Popen | None = None, timeout: floa
 def live_subprocess(data_dir: Path, *, threads: int = 8) -> Iterator[Live]:
     port = free_port()
     url = f"http://{HOST}:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HERITAGE_")}
-    env.update(HERITAGE_BASE_URL=url, HERITAGE_LOG_LEVEL="ERROR")
+    env = command_env(data_dir, HERITAGE_BASE_URL=url, HERITAGE_LOG_LEVEL="ERROR")
     proc = subprocess.Popen([sys.executable, "-m", "archive.cli", "--data-dir", str(data_dir), "serve",
                              "--host", HOST, "--port", str(port), "--threads", str(threads)],
                             env=env, stdout=subprocess.DEVNULL)

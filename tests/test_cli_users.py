@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 
 import pytest
@@ -12,6 +11,7 @@ from click.testing import CliRunner
 from archive import accounts
 from archive.cli import main
 from archive.errors import BadCredentials
+from tests.catalogs import command_env
 
 PASSWORD = "correct horse battery"
 
@@ -21,8 +21,8 @@ PASSWORD = "correct horse battery"
 def heritage(data_dir):
     """The CLI in-process, with Argon2 at a test cost (set, like any setting, through HERITAGE_ variables)."""
     def run(*args: str, input: str | None = None):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("HERITAGE_")}
-        env.update(HERITAGE_WORKERS="2", HERITAGE_PASSWORD_TIME_COST="1", HERITAGE_PASSWORD_MEMORY_KIB="1024")
+        env = command_env(data_dir, HERITAGE_WORKERS="2", HERITAGE_PASSWORD_TIME_COST="1",
+                          HERITAGE_PASSWORD_MEMORY_KIB="1024")
         return CliRunner().invoke(main, ["--data-dir", str(data_dir), *args], env=env, input=input,
                                   catch_exceptions=False)
     return run

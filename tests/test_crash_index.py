@@ -8,7 +8,6 @@ the index itself no longer has it. On Whoosh and on Elasticsearch.
 """
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from archive.context import Archive
 from archive.settings import load_settings
 from search.request import SearchRequest
 from tests.conftest import TEST_SETTINGS
+from tests.catalogs import command_env, database_url
 from tests.live_server import HOST, free_port, wait_for_port
 
 from .staff_client import PASSWORD, add_user, import_items, token_in
@@ -48,12 +48,12 @@ def search_env(request) -> dict[str, str]:
 
 def _archive(data_dir, search_env) -> Archive:
     environ = {**search_env}
-    return Archive(load_settings(environ=environ, data_dir=str(data_dir), **TEST_SETTINGS))
+    return Archive(load_settings(environ=environ, data_dir=str(data_dir), database_url=database_url(data_dir),
+                                 **TEST_SETTINGS))
 
 
 def _serve(data_dir, search_env, port: int, *, faulty: bool) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HERITAGE_")}
-    env.update(search_env, HERITAGE_BASE_URL=f"http://{HOST}:{port}", HERITAGE_LOG_LEVEL="ERROR")
+    env = command_env(data_dir, **search_env, HERITAGE_BASE_URL=f"http://{HOST}:{port}", HERITAGE_LOG_LEVEL="ERROR")
     args = ["--data-dir", str(data_dir), "serve", "--no-worker", "--host", HOST, "--port", str(port)]
     command = [sys.executable, "-c", FAULTY_SERVE, *args] if faulty else [sys.executable, "-m", "archive.cli", *args]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)

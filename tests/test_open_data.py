@@ -19,6 +19,7 @@ from archive import accounts, editing, jobs, open_data, publishing
 from archive.catalog.models import Item
 from archive.context import Archive
 from archive.importer import import_collections, import_records
+from tests.catalogs import command_env
 from tests.conftest import make_settings
 from tests.live_server import live_app
 
@@ -59,8 +60,8 @@ def _write_jsonl(path: Path, records: list[dict]) -> Path:
 
 
 @pytest.fixture
-def archive(tmp_path):
-    archive = Archive(make_settings(tmp_path / "var"))
+def archive(tmp_path, data_dir):
+    archive = Archive(make_settings(data_dir))
     (tmp_path / "collections.json").write_text(json.dumps(COLLECTIONS, ensure_ascii=False), "utf-8")
     assert not import_collections(archive, tmp_path / "collections.json").rejected
     summary = import_records(archive, _write_jsonl(tmp_path / "in.jsonl", RECORDS + HIDDEN))
@@ -82,7 +83,8 @@ def _records(archive: Archive) -> dict[str, tuple[str, dict]]:
 def test_the_package_holds_exactly_the_public_records_and_frictionless_accepts_it(archive, tmp_path):
     out = tmp_path / "dump"
     result = subprocess.run([sys.executable, "-m", "archive.cli", "--data-dir", str(archive.settings.data_path),
-                             "export", "--to", str(out)], capture_output=True, text=True, timeout=120)
+                             "export", "--to", str(out)], capture_output=True, text=True, timeout=120,
+                            env=command_env(archive.settings.data_path))
     assert result.returncode == 0, result.stderr
     assert "3 public records" in result.stdout
     check = subprocess.run([str(FRICTIONLESS), "validate", "--json", str(out / "datapackage.json")],

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import socket
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from archive.cli import main
 from archive.context import Archive
 from archive.settings import load_settings
 from archive.web import create_app
+from tests.catalogs import command_env
 
 RECORDS = [
     {"id": "api-ma-to", "title": {"vi": "Mả tổ họ Lâm", "en": "Lam clan tomb", "zh-Hant": "林氏祖墳"},
@@ -31,8 +31,7 @@ COLLECTIONS = [{"id": "api-col", "title": {"vi": "Bộ sưu tập thử", "en": 
 
 
 def cli(data_dir: Path, *args, **settings: str):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HERITAGE_")}
-    env.update({f"HERITAGE_{k.upper()}": v for k, v in settings.items()})
+    env = command_env(data_dir, **{f"HERITAGE_{k.upper()}": v for k, v in settings.items()})
     return CliRunner().invoke(main, ["--data-dir", str(data_dir), *map(str, args)], env=env,
                               catch_exceptions=False)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import os
 import socket
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from search.elasticsearch_backend import ElasticsearchBackend
 from search.request import SearchRequest
 from search.whoosh_backend import WhooshBackend
 from tests.media import make_jpeg
+from tests.catalogs import command_env, database_url
 
 RECORDS = [
     {"id": "ix-lantern", "title": {"vi": "Đèn lồng Nguyên Tiêu", "en": "Lantern Festival lanterns"},
@@ -139,8 +139,7 @@ def test_elasticsearch_outage_is_repaired_by_reindex(tmp_path, elasticsearch_nod
     data_dir = tmp_path / "var"
 
     def run(url: str, *args):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("HERITAGE_")}
-        env.update(HERITAGE_SEARCH_BACKEND="elasticsearch", HERITAGE_ELASTICSEARCH_URL=url)
+        env = command_env(data_dir, HERITAGE_SEARCH_BACKEND="elasticsearch", HERITAGE_ELASTICSEARCH_URL=url)
         return CliRunner().invoke(main, ["--data-dir", str(data_dir), *map(str, args)], env=env,
                                   catch_exceptions=False)
 
@@ -151,7 +150,7 @@ def test_elasticsearch_outage_is_repaired_by_reindex(tmp_path, elasticsearch_nod
     assert run(down, "reindex", "--pending").exit_code == 1
     archive = Archive(load_settings(environ={"HERITAGE_SEARCH_BACKEND": "elasticsearch",
                                              "HERITAGE_ELASTICSEARCH_URL": elasticsearch_node.url},
-                                    data_dir=str(data_dir)))
+                                    data_dir=str(data_dir), database_url=database_url(data_dir)))
     try:
         assert indexing.pending(archive) == 3
         assert run(elasticsearch_node.url, "reindex", "--pending").exit_code == 0

@@ -3,7 +3,6 @@ imported with `heritage import-records`; every query runs on both backends, whic
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import uuid
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from search.elasticsearch_backend import ElasticsearchBackend
 from archive.indexing import reindex
 from search.request import SearchRequest
 from search.whoosh_backend import WhooshBackend
+from tests.catalogs import command_env
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "search"
@@ -30,7 +30,7 @@ SAMPLES = REPO / "media_samples"
 
 
 def _cli(data_dir: Path, *args) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HERITAGE_")}
+    env = command_env(data_dir)
     result = CliRunner().invoke(main, ["--data-dir", str(data_dir), *map(str, args)], env=env,
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output

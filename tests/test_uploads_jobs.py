@@ -21,6 +21,7 @@ from archive.errors import Conflict, Forbidden, NotFound, OffsetMismatch, Upload
 from archive.filestore import sha256_file
 from tests.media import make_jpeg
 from tests.conftest import make_settings
+from tests.catalogs import command_env
 
 PASSWORD = "correct horse battery"
 LIMIT = 2 * 1024 * 1024
@@ -180,8 +181,7 @@ def _wait_for(archive, job_id: int, worker: subprocess.Popen, seconds: float = 1
 
 
 def test_a_real_worker_process_runs_jobs_to_the_end(archive, staff, tmp_path, data_dir):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HERITAGE_")}
-    env["HERITAGE_WORKERS"] = "1"
+    env = command_env(data_dir, HERITAGE_WORKERS="1")
     worker = subprocess.Popen([sys.executable, "-m", "archive.cli", "--data-dir", str(data_dir), "worker"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

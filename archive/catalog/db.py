@@ -7,7 +7,7 @@ from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,6 +15,7 @@ from ..vocabularies import NAMES, Vocabularies
 from .models import VocabularyTerm
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+WRITE_LOCK_KEY = 0x6865726974616765  # "heritage": the advisory lock of writing sessions on PostgreSQL
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -34,9 +35,17 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def engine_url(url: str) -> str:
+    """The URL with its driver: ``postgresql://`` means psycopg 3 here (SQLAlchemy's default would be psycopg2)."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme):]
+    return url
+
+
 class Catalog:
     def __init__(self, url: str):
-        self.url = url
+        url = self.url = engine_url(url)
         if url.startswith("sqlite:///"):
             Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = create_engine(url)
@@ -53,12 +62,14 @@ class Catalog:
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """A session for a change that reads before it writes (archive.uow): on SQLite it holds the write lock from
-        its first statement, so concurrent changes run one after the other; PostgreSQL's row locks and the
-        conditional UPDATEs of compare-and-set saves do the same there."""
+        """A session for a change that reads before it writes (archive.uow): concurrent changes run one after the
+        other. SQLite takes its write lock at BEGIN; PostgreSQL an advisory lock held to the end of the transaction
+        (under READ COMMITTED, two changes could otherwise both read "no version 1 yet" and both write it)."""
         with self.engine.connect() as connection:
             connection.execution_options(immediate=True)
             with self._sessions(bind=connection) as session, session.begin():
+                if self.engine.dialect.name == "postgresql":
+                    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
                 yield session
 
     def upgrade(self) -> None:
