@@ -151,6 +151,30 @@ def _export(archive: Archive, to: Path | None = None) -> None:
     click.echo(f"open data: {package.descriptor['count']} public records in {to or package.path}")
 
 
+@main.command("migrate-catalog")
+@click.option("--to", "url", required=True, metavar="URL", help="The empty target database, e.g. postgresql://…")
+@click.pass_obj
+def migrate_catalog(obj: _Context, url: str) -> None:
+    """Copy the catalog into another (empty) database and verify counts and checksums; then set
+    HERITAGE_DATABASE_URL to it. The data directory's file store stays where it is."""
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from .catalog.copy import CopyError, copy_catalog
+    from .catalog.db import Catalog
+
+    archive = obj.archive
+    try:
+        target = Catalog(url)
+        # No ingest, edit or upload commits between the copy and its check: this holds the catalog's write lock.
+        with archive.write_lock("catalog copy"), archive.catalog.writing():
+            checks = copy_catalog(archive.catalog, target)
+    except (ArgumentError, OperationalError, CopyError) as exc:
+        raise click.ClickException(f"--to {url}: {str(exc).splitlines()[0]}") from None
+    for table in checks:
+        click.echo(f"{table.table}: {table.rows} rows, sha256 {table.sha256[:16]}… (same in both)")
+    click.echo(f"copied and verified; now set HERITAGE_DATABASE_URL={url}")
+
+
 @main.command()
 @click.option("--to", type=click.Path(file_okay=False, path_type=Path), help="Also copy the package to this folder.")
 @click.pass_obj
