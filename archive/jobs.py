@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from huey import SqliteHuey, crontab
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from sqlalchemy import select, update
 
@@ -69,15 +69,24 @@ def list_jobs(archive: Archive, *, actor_id: int | None = None, ids: list[int] |
                 for j in s.scalars(query)]
 
 
+def _huey(data_dir: str, url: str) -> Huey:
+    """``url`` empty: the SQLite queue in the data directory (one machine); ``redis://…``: Huey's Redis queue, which
+    workers on several machines share (each message goes to one of them)."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey(name="heritage", url=url, results=False)
+    return SqliteHuey(name="heritage", filename=f"{data_dir}/jobs.sqlite", results=False)
+
+
 @cache
-def queue(data_dir: str) -> SqliteHuey:
-    """The queue of one data directory, with its tasks registered (the same in the web and the worker process):
-    ingesting an upload, and once a minute applying what waits in the index outbox (changes made while search was
-    down reach the index without a restart).
+def queue(data_dir: str, url: str = "") -> Huey:
+    """The queue of one data directory (``url``: the queue_url setting), with its tasks registered (the same in the
+    web and the worker process): ingesting an upload, and once a minute applying what waits in the index outbox
+    (changes made while search was down reach the index without a restart), offering ended embargoes to harvesters
+    and rebuilding the open data package when needed.
 
     The tasks open the archive of ``data_dir`` once per process, from the process's settings (HERITAGE_*).
     """
-    huey = SqliteHuey(name="heritage", filename=f"{data_dir}/jobs.sqlite", results=False)
+    huey = _huey(data_dir, url)
     archive = cache(lambda: Archive(load_settings(data_dir=data_dir)))
 
     @huey.task(name="ingest_upload")
@@ -102,7 +111,7 @@ def queue(data_dir: str) -> SqliteHuey:
 
 
 def enqueue(archive: Archive, job_id: int) -> None:
-    queue(str(archive.settings.data_path)).ingest_upload(job_id)
+    queue(str(archive.settings.data_path), archive.settings.queue_url).ingest_upload(job_id)
 
 
 def recover(archive: Archive) -> list[int]:
@@ -165,7 +174,7 @@ def run_worker(archive: Archive, *, workers: int = 1) -> None:
     stop = threading.Event()
     threading.Thread(target=_look_after_jobs, args=(archive, stop), name="look-after-jobs", daemon=True).start()
     try:
-        Consumer(queue(str(archive.settings.data_path)), workers=workers, worker_type="thread", periodic=True,
+        Consumer(queue(str(archive.settings.data_path), archive.settings.queue_url), workers=workers, worker_type="thread", periodic=True,
                  max_delay=POLL_SECONDS).run()
     finally:
         stop.set()

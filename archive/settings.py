@@ -43,6 +43,12 @@ def _url(raw: str) -> str:
     return raw.rstrip("/")
 
 
+def _queue_url(raw: str) -> str:
+    if raw and not raw.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("must be empty (SQLite in the data directory) or a redis:// URL")
+    return raw
+
+
 def _domain(raw: str) -> str:
     if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*)+", raw):
         raise ValueError("must be a domain name such as archive.example.vn")
@@ -68,6 +74,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("database_url", "", str, "SQLAlchemy URL of the catalog; empty means SQLite at DATA_DIR/catalog.sqlite."),
     Setting("search_backend", "whoosh", _choice("whoosh", "elasticsearch"), "Search backend."),
     Setting("elasticsearch_url", "http://127.0.0.1:9200", _url, "Elasticsearch URL when SEARCH_BACKEND=elasticsearch."),
+    Setting("queue_url", "", _queue_url,
+            "Job queue: empty for SQLite in DATA_DIR/jobs.sqlite (one machine), or redis://HOST:PORT/DB (several)."),
     Setting("base_url", "http://127.0.0.1:5000", _url, "Public base URL used in IIIF ids and links."),
     Setting("oai_repository_id", "heritage.localhost", _domain,
             "The archive's domain name in OAI-PMH identifiers (oai:DOMAIN:item-id); set it once, never change it."),
