@@ -38,6 +38,7 @@ class _Context:
             raise click.UsageError(str(exc)) from exc
         logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
         logging.getLogger("alembic").setLevel(logging.WARNING)  # migration chatter on every command
+        logging.getLogger("bagit").setLevel(logging.ERROR)  # a line per file; import-bag reports the problems
         return Archive(settings)
 
 
@@ -91,6 +92,39 @@ def import_collections_cmd(obj: _Context, file: Path) -> None:
     from .importer import import_collections
 
     _finish(import_collections(obj.writer, file))
+
+
+@main.command("export-bag")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("item_ids", nargs=-1)
+@click.option("--collection", help="Every item of this collection.")
+@click.option("--all", "everything", is_flag=True, help="Every item of the archive.")
+@click.pass_obj
+def export_bag_cmd(obj: _Context, dest: Path, item_ids: tuple[str, ...], collection: str | None,
+                   everything: bool) -> None:
+    """Write BagIt bags, one per item (DEST/ITEM-ID), whatever the items' access level."""
+    from .bags import export_bags
+
+    if not (item_ids or collection or everything):
+        raise click.UsageError("name the items to bag: ITEM_ID…, --collection ID or --all")
+    summary = export_bags(obj.archive, dest, list(item_ids), collection=collection, everything=everything)
+    click.echo(f"export-bag: {len(summary.new)} bags written to {dest}, {len(summary.rejected)} rejected")
+    for r in summary.rejected:
+        click.echo(f"REJECTED {r.source}: " + "; ".join(r.reasons))
+    sys.exit(1 if summary.rejected else 0)
+
+
+@main.command("import-bag")
+@click.argument("bags", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def import_bag_cmd(obj: _Context, bags: tuple[Path, ...]) -> None:
+    """Validate BagIt bags made by export-bag and restore their items (same ids, records and originals)."""
+    from .bags import import_bags
+
+    summary = import_bags(obj.writer, list(bags))
+    for source in summary.unchanged:
+        click.echo(f"unchanged {source}")
+    _finish(summary)
 
 
 @main.command()
