@@ -35,12 +35,13 @@ from ingest.validate import Limits
 from ingest.worker import FileDone, process_file
 
 from . import dublin_core
+from .access import STATUSES
 from .catalog import service
 from .catalog.models import Collection, Item, MediaFile
 from .context import Archive
 from .errors import ArchiveError, InvalidRecord, NotFound, UnsafePath
 from .filestore import safe_join, sha256_file
-from .labels import SITE_LANGS
+from .labels import ARCHIVE_NAME, SITE_LANGS
 from .processes import worker_pool
 from .records import validate_record
 from .report import Rejection, Summary
@@ -48,11 +49,6 @@ from .uow import unit_of_work
 
 ALGORITHMS = ("sha256", "sha512")
 BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
-# The archive's name in bag-info.txt and dc:publisher: the site's name in both languages (its gettext msgid and the
-# Vietnamese translation), here because bags are made outside any web request.
-ARCHIVE_NAME = {"vi": "Kho Lưu trữ Di sản của cộng đồng Chăm, Hoa và Khmer Thành phố Hồ Chí Minh",
-                "en": "Heritage Archive of the Cham, Hoa and Khmer communities of Ho Chi Minh City"}
-STATUSES = ("draft", "published")
 _STRINGS = {"type": "string"}
 _CAPTION = {"type": "object", "required": ["path", "sha256", "original_name", "language"],
             "properties": {k: _STRINGS for k in ("path", "sha256", "original_name", "language")}}

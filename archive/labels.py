@@ -4,6 +4,10 @@ from __future__ import annotations
 # The site's languages, in the order pages list them; every record has a title in at least one of them.
 SITE_LANGS = ("vi", "en")
 
+# The archive's name, where it names itself outside a page (OAI-PMH, bags, the open data package).
+ARCHIVE_NAME = {"vi": "Kho Lưu trữ Di sản của cộng đồng Chăm, Hoa và Khmer Thành phố Hồ Chí Minh",
+                "en": "Heritage Archive of the Cham, Hoa and Khmer communities of Ho Chi Minh City"}
+
 ITEM_TYPES: dict[str, dict[str, str]] = {
     "image": {"vi": "Hình ảnh", "en": "Image"},
     "audio": {"vi": "Âm thanh", "en": "Audio"},

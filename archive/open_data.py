@@ -30,7 +30,7 @@ from .access import public_filter
 from .catalog.models import Collection, HarvestRecord, Item
 from .errors import ArchiveError
 from .exchange import csv_columns, write_csv
-from .labels import ITEM_TYPES, SITE_LANGS
+from .labels import ARCHIVE_NAME, ITEM_TYPES, SITE_LANGS
 from .processes import exclusive
 from .records import LANGUAGE_MAPS
 from .vocabularies import NAMES as VOCABULARIES
@@ -199,7 +199,7 @@ def _write(folder: Path, archive, items: list[Item], collections: list[Collectio
     if licence is None:
         raise ArchiveError(f"HERITAGE_OPEN_DATA_LICENCE: {vocab.unknown('licences', archive.settings.open_data_licence)}")
     return {
-        "name": NAME, "title": "Heritage Archive of the Cham, Hoa and Khmer communities of Ho Chi Minh City",
+        "name": NAME, "title": ARCHIVE_NAME["en"],
         "description": "The public catalogue: records of photographs, recordings, films and documents, their "
                        "collections and the vocabularies they use. Records in Vietnamese and English.",
         "homepage": f"{base_url}/{SITE_LANGS[0]}/open-data",

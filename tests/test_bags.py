@@ -27,6 +27,9 @@ from search.request import SearchRequest
 from tests.conftest import heritage_subprocess, make_settings
 from tests.media import make_jpeg, make_wav, truncate
 from tests.test_ingest import VTT, write_csv
+from archive.catalog.copy import copy_catalog
+from archive.catalog.db import Catalog
+from tests.catalogs import command_env, database_url
 
 OAI_DC_SCHEMA = Path(__file__).parent / "fixtures" / "oai" / "oai_dc-local.xsd"
 TITLES = {"image": "Tháp Chăm lúc bình minh", "audio": "Bài hát ru Khmer", "set": "Câu đối Tết ba trang"}
@@ -34,7 +37,7 @@ TITLES = {"image": "Tháp Chăm lúc bình minh", "audio": "Bài hát ru Khmer",
 
 def run(data_dir: Path, *args):
     """The CLI in-process, with no HERITAGE_* setting of the environment but two workers (as the heritage fixture)."""
-    env = {**{k: None for k in os.environ if k.startswith("HERITAGE_")}, "HERITAGE_WORKERS": "2"}
+    env = {**{k: None for k in os.environ if k.startswith("HERITAGE_")}, **command_env(data_dir, HERITAGE_WORKERS="2")}
     return CliRunner().invoke(main, ["--data-dir", str(data_dir), *map(str, args)], catch_exceptions=False, env=env)
 
 
@@ -302,6 +305,8 @@ def test_export_refuses_an_item_whose_stored_original_is_missing_or_changed(sour
     _, archive, _ = source
     data_dir = tmp_path / "copy"
     shutil.copytree(archive.settings.data_path, data_dir)
+    if url := database_url(data_dir):  # on PostgreSQL the catalog is not in the data directory: copy it too
+        copy_catalog(archive.catalog, Catalog(url))
     records_here = records(archive)
     gone = records_here["tower-dawn"]["media"][0]["sha256"]
     changed = records_here["couplet-set"]["media"][2]["sha256"]
