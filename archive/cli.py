@@ -185,6 +185,54 @@ def _export(archive: Archive, to: Path | None = None) -> None:
     click.echo(f"open data: {package.descriptor['count']} public records in {to or package.path}")
 
 
+@main.command()
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--originals", is_flag=True, help="Copy the originals into the backup too (else only their checksums).")
+@click.pass_obj
+def backup(obj: _Context, dest: Path, originals: bool) -> None:
+    """Take a consistent backup of the archive while it runs: catalog, checksums of the originals (and with
+    --originals the files), exhibits. Derivatives and the search index are rebuilt by restore."""
+    from .backup import BackupError, take
+
+    try:
+        manifest = take(obj.archive, dest, originals=originals)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backup: {manifest['items']} items, {manifest['originals']} originals"
+               f"{' (copied)' if originals else ' (checksums only)'} in {dest}")
+
+
+@main.command()
+@click.argument("source", metavar="BACKUP", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+@click.pass_obj
+def restore(obj: _Context, source: Path, quiet: bool) -> None:
+    """Build the archive of an empty data directory (and catalog database) from a backup: catalog, originals,
+    exhibits; then derivatives and the search index are rebuilt and fixity is checked (exit 1 on any problem)."""
+    from ingest.derive import derive as run_derive
+
+    from .backup import BackupError, read_manifest, restore_catalog, restore_files
+    from .catalog.copy import CopyError
+    from .fixity import check_fixity
+    from .indexing import reindex
+
+    archive = obj.archive
+    try:
+        read_manifest(source)
+        restore_catalog(archive, source)
+    except (BackupError, CopyError) as exc:
+        raise click.ClickException(str(exc)) from None
+    result = restore_files(archive, source)
+    derived = run_derive(archive, only_missing=True, progress=not quiet)
+    indexed = reindex(archive, progress=not quiet)
+    checked, problems = check_fixity(archive, progress=not quiet)
+    for problem in [*result.problems, *(str(p) for p in problems), *(str(r) for r in derived.rejected)]:
+        click.echo(f"PROBLEM {problem}")
+    click.echo(f"restore: {result.items} items, {result.originals} originals, {indexed} indexed; "
+               f"fixity: {checked} checked, {len(problems)} problems")
+    sys.exit(1 if result.problems or problems or derived.rejected else 0)
+
+
 @main.command("migrate-catalog")
 @click.option("--to", "url", required=True, metavar="URL", help="The empty target database, e.g. postgresql://…")
 @click.pass_obj
