@@ -65,13 +65,17 @@ def thumbnail(media: MediaFile, urls: Urls) -> list[Content]:
                         service=ImageService(service))]
     if media.kind == "video" and summary.get("poster"):
         return [Content(urls.media(media.sha256, summary["poster"]), "Image", "image/jpeg")]
+    if media.kind == "audio" and summary.get("waveform"):
+        return [Content(urls.media(media.sha256, summary["waveform"]), "Image", "image/png",
+                        summary.get("waveform_width"), summary.get("waveform_height"))]
     return []
 
 
 def _canvas(item: Item, media: MediaFile, number: int, count: int, vocab: Vocabularies, urls: Urls) -> CanvasSpec:
     summary = media.derivatives
     canvas_id = urls.canvas(item.id, number)
-    label = None
+    # Every canvas has a label (viewers show the canvas id otherwise): the item's title, or the part of a set.
+    label = labels.lang_map(item.record.get("title"))
     if count > 1:
         pattern = _PART_LABEL.get(item.type, _PART_LABEL["set"])
         label = {tag: [text.format(n=number)] for tag, text in pattern.items()}
@@ -87,7 +91,8 @@ def _canvas(item: Item, media: MediaFile, number: int, count: int, vocab: Vocabu
     url = urls.media(media.sha256, summary["path"])
     if media.kind == "audio":
         body = Content(url, "Sound", summary["format"], duration=summary["duration"])
-        return CanvasSpec(canvas_id, body, duration=summary["duration"], label=label, tracks=tracks)
+        return CanvasSpec(canvas_id, body, duration=summary["duration"], label=label,
+                          thumbnail=thumbnail(media, urls), tracks=tracks)
     body = Content(url, "Video", summary["format"], summary["width"], summary["height"], summary["duration"])
     return CanvasSpec(canvas_id, body, summary["width"], summary["height"], summary["duration"], label=label,
                       thumbnail=thumbnail(media, urls), tracks=tracks)

@@ -143,10 +143,14 @@ def _canvas(spec: CanvasSpec) -> Canvas:
                          body=AnnotationBody(id=t.id, type="Text", format=t.format, label=t.label,
                                              language=t.language))
               for n, t in enumerate(spec.tracks, 1)]
+    # The same WebVTT files as the canvas's renderings too: Universal Viewer reads captions from there, Mirador and
+    # the Cookbook (recipe 0219) from the supplementing annotations. (A linked resource has no language property in
+    # Presentation 3: the label names it.)
+    captions = [LinkedResource(id=t.id, type="Text", format=t.format, label=t.label) for t in spec.tracks]
     return Canvas(**_present(
         id=spec.id, label=spec.label, width=spec.width, height=spec.height,
         duration=None if spec.duration is None else float(spec.duration),
-        thumbnail=[_content(t) for t in spec.thumbnail],
+        thumbnail=[_content(t) for t in spec.thumbnail], rendering=captions,
         items=[AnnotationPage(id=f"{spec.id}/page", items=[painting])],
         annotations=[AnnotationPage(id=f"{spec.id}/annotations", items=tracks)] if tracks else None))
 

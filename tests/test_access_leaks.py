@@ -115,6 +115,7 @@ def _doors(key: str, sha: str, kind: str, derivatives: dict) -> dict[str, str]:
                   "base": f"/iiif/3/image/{sha}"}
     else:
         doors |= {"web audio": f"/media/{sha}/{derivatives['path']}", "peaks": f"/media/{sha}/{derivatives['peaks']}",
+                  "waveform": f"/media/{sha}/{derivatives['waveform']}",
                   "captions vi": f"/media/{sha}/captions/vi.vtt", "captions en": f"/media/{sha}/captions/en.vtt"}
     return doors
 

@@ -84,10 +84,15 @@ def test_another_origin_reads_manifests_info_json_search_and_media(site, page):
         sha = s.query(MediaFile).one().sha256
     manifest = _fetch(page, f"{site.url}/iiif/3/cors-tower/manifest", Accept=PRESENTATION)
     assert manifest.get("status") == 200 and manifest["bytes"] > 500, manifest  # blocked: {"error": "TypeError…"}
+    assert manifest["type"] == PRESENTATION and manifest["etag"], manifest
     info = _fetch(page, f"{site.url}/iiif/3/image/{sha}/info.json", Accept=IMAGE)
     assert info.get("status") == 200 and 'rel="profile"' in info["link"], info  # Link is exposed to the page
+    assert info["type"] == IMAGE and info["etag"], info
     search = _fetch(page, f"{site.url}/api/search?q=Cham", Accept="application/json")
     assert search.get("status") == 200 and search["etag"], search
+    # a viewer that sends the IIIF header to every door (as some do) reads the search API too
+    searched = _fetch(page, f"{site.url}/api/search?q=Cham", Accept=PRESENTATION)
+    assert searched.get("status") == 200 and searched["type"] == "application/json" and searched["bytes"] > 50
     tile = _fetch(page, f"{site.url}/media/{sha}/original", Range="bytes=0-99")
     assert tile.get("status") == 206 and tile["bytes"] == 100 and tile["range"].startswith("bytes 0-99/"), tile
     missing = _fetch(page, f"{site.url}/api/items/no-such-item", Accept="application/json")

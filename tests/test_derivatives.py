@@ -190,8 +190,13 @@ def sine_wav(tmp_path_factory) -> Path:
 def test_audio_mp3_and_summary(sine_wav, tmp_path):
     summary = derivatives.build("audio", sine_wav, tmp_path, max_pixels=BIG)
     assert summary == {"duration": pytest.approx(2.0, abs=0.01), "format": "audio/mpeg", "path": "audio.mp3",
-                       "peaks": "peaks.json"}
+                       "peaks": "peaks.json", "waveform": "waveform.png", "waveform_width": 800,
+                       "waveform_height": 200}
     assert json.loads((tmp_path / "audio.json").read_text()) == summary
+    with Image.open(tmp_path / "waveform.png") as wave:  # the picture of the peaks: a steady sine fills a band
+        assert wave.size == (800, 200)
+        column = [wave.getpixel((400, y)) for y in range(200)]
+        assert column[100] != column[0] == column[199]  # drawn through the middle, background at the edges
     stream = _ffprobe(tmp_path / "audio.mp3")["streams"][0]
     assert (stream["codec_name"], stream["sample_rate"]) == ("mp3", "44100")
     assert _decoded_seconds(tmp_path / "audio.mp3") == pytest.approx(2.0, abs=0.1)

@@ -337,3 +337,69 @@ def test_non_public_item_is_not_published(site):
         assert response.json()["error"]["status"] == 404
     listed = {entry["id"] for c in COLLECTION_IDS for entry in get_json(site, f"/iiif/3/collection/{c}")["items"]}
     assert not any("secret" in entry for entry in listed)
+
+
+PRESENTATION_ACCEPT = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
+IMAGE_ACCEPT = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
+
+
+@pytest.mark.parametrize("item_id", PUBLIC)
+def test_every_canvas_has_a_label(site, item_id):
+    """Viewers show a canvas's label, or its URI when it has none: a single canvas is the item's title, the canvases
+    of a many-part item its parts."""
+    document = manifest(site, item_id)
+    labels = [canvas.get("label") for canvas in document["items"]]
+    assert all(label and all(label.values()) for label in labels), labels
+    if len(labels) == 1:
+        assert labels == [document["label"]]
+    else:
+        assert [label["en"] for label in labels] == [[f"Page {n}"] for n in range(1, len(labels) + 1)]
+
+
+def test_an_audio_manifest_has_a_waveform_thumbnail(site):
+    document = manifest(site, "song")
+    (canvas,) = document["items"]
+    (thumb,) = canvas["thumbnail"]
+    assert document["thumbnail"] == canvas["thumbnail"]
+    assert thumb["type"] == "Image" and thumb["format"] == "image/png"
+    response = requests.get(thumb["id"], timeout=30)
+    assert response.status_code == 200 and response.headers["Content-Type"] == "image/png"
+    picture = Image.open(io.BytesIO(response.content))
+    assert picture.size == (thumb["width"], thumb["height"])
+    assert len(set(picture.getdata())) > 1  # a wave is drawn, not an empty picture
+
+
+@pytest.mark.parametrize("item_id, languages", [("clip", ["en", "vi"]), ("song", ["vi"])])
+def test_captions_are_also_canvas_renderings_for_universal_viewer(site, item_id, languages):
+    (canvas,) = manifest(site, item_id)["items"]
+    bodies = [a["body"] for a in canvas["annotations"][0]["items"]]
+    assert [(r["id"], r["type"], r["format"], r["label"]) for r in canvas["rendering"]] == [
+        (b["id"], "Text", "text/vtt", b["label"]) for b in bodies]
+    assert [b["language"] for b in bodies] == languages
+
+
+@pytest.mark.parametrize("path, accept", [
+    ("/iiif/3/photo/manifest", PRESENTATION_ACCEPT), ("/iiif/3/collection/top", PRESENTATION_ACCEPT),
+    ("/iiif/3/collection/hoa-festivals", PRESENTATION_ACCEPT), ("info.json", IMAGE_ACCEPT)])
+def test_caching_and_types_do_not_depend_on_accept(site, path, accept):
+    if path == "info.json":
+        service = manifest(site, "photo")["items"][0]["items"][0]["items"][0]["body"]["service"][0]["id"]
+        path = service.removeprefix(site.url) + "/info.json"
+    answers = {}
+    for header in (accept, "application/ld+json", "application/json", "*/*", None):
+        response = requests.get(site.url + path, headers={"Accept": header} if header else {}, timeout=30)
+        assert response.status_code == 200
+        answers[header] = response
+        assert "Accept" in response.headers["Vary"]
+        again = requests.get(site.url + path, timeout=30, headers={
+            **({"Accept": header} if header else {}), "If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304
+    assert len({r.headers["Cache-Control"] for r in answers.values()}) == 1, \
+        {h: r.headers["Cache-Control"] for h, r in answers.items()}
+    expected = "public, max-age=3600" if path.endswith("info.json") else "public, no-cache"
+    assert set(answers[None].headers["Cache-Control"].split(", ")) == set(expected.split(", "))
+    assert answers[accept].headers["Content-Type"] == accept  # the profile the client named, as the spec shows
+    assert answers["application/ld+json"].headers["Content-Type"] == accept
+    for header in ("application/json", "*/*", None):
+        assert answers[header].headers["Content-Type"] == "application/json"
+    assert len({r.content for r in answers.values()}) == 1

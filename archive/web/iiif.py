@@ -27,6 +27,7 @@ from .cors import open_to_every_origin
 
 bp = Blueprint("iiif", __name__)
 MAX_AGE = 3600
+DERIVATIVE_FILES = ("path", "poster", "peaks", "waveform")  # the keys of a derivative summary that name a file
 
 
 def _archive():
@@ -40,13 +41,28 @@ def _urls() -> Urls:
 open_to_every_origin(bp)
 
 
-def _json_ld(document: dict, context: str) -> Response:
-    """JSON, or JSON-LD with the context as profile when the client asks for application/ld+json."""
-    wanted = request.accept_mimetypes.best_match(["application/json", "application/ld+json"])
-    content_type = f'application/ld+json;profile="{context}"' if wanted == "application/ld+json" else "application/json"
+def _wants_json_ld() -> bool:
+    """Whether the client prefers JSON-LD: it names application/ld+json (with or without the profile parameter the
+    IIIF specifications recommend, which werkzeug's best_match does not see past) at least as high as JSON."""
+    linked = max((quality for value, quality in request.accept_mimetypes
+                  if value.split(";", 1)[0].strip().lower() == "application/ld+json"), default=0)
+    return linked > 0 and linked >= request.accept_mimetypes["application/json"]
+
+
+def _json_ld(document: dict, context: str, *, max_age: int | None = None) -> Response:
+    """JSON, or JSON-LD with the context as profile when the client asks for application/ld+json; the same caching
+    whatever the type: an ETag, and either ``max_age`` seconds or (manifests, collections, which follow the catalog)
+    a check at each use."""
+    content_type = f'application/ld+json;profile="{context}"' if _wants_json_ld() else "application/json"
     response = Response(json.dumps(document, ensure_ascii=False), content_type=content_type)
     response.vary.add("Accept")
-    return response
+    response.cache_control.public = True
+    if max_age is None:
+        response.cache_control.no_cache = True
+    else:
+        response.cache_control.max_age = max_age
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/iiif/3/<item_id>/manifest")
@@ -84,9 +100,8 @@ def image_base(sha: str):
 
 @bp.get("/iiif/3/image/<sha>/info.json")
 def image_info(sha: str):
-    response = _json_ld(info_json(_urls().image_service(sha), *_pyramid(sha)), IMAGE_CONTEXT)
+    response = _json_ld(info_json(_urls().image_service(sha), *_pyramid(sha)), IMAGE_CONTEXT, max_age=MAX_AGE)
     response.headers["Link"] = f'<{PROFILE_URI}>;rel="profile"'
-    response.cache_control.public, response.cache_control.max_age = True, MAX_AGE
     return response
 
 
@@ -143,11 +158,12 @@ def captions(sha: str, language: str):
 
 @bp.get("/media/<sha>/<name>")
 def derivative(sha: str, name: str):
-    """A web derivative named in the file's summary (audio.mp3, video.mp4, poster.jpg, peaks.json), with ranges."""
+    """A web derivative named in the file's summary (audio.mp3, video.mp4, poster.jpg, peaks.json, waveform.png),
+    with ranges."""
     archive = _archive()
     with archive.catalog.session() as s:
         media = visible_media(s, sha, current_viewer())
-        offered = {media.derivatives.get(key) for key in ("path", "poster", "peaks")} if media.derivatives else set()
+        offered = {media.derivatives.get(key) for key in DERIVATIVE_FILES} if media.derivatives else set()
     if name not in offered - {None}:
         raise NotFound(f"no file {name!r} for {sha}")
     return send_file(archive.store.derivative_dir(sha) / name, conditional=True, max_age=MAX_AGE)

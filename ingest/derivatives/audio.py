@@ -1,4 +1,5 @@
-"""MP3 for the web player and waveform peaks (BBC audiowaveform JSON v2), from one ffmpeg run.
+"""MP3 for the web player and waveform peaks (BBC audiowaveform JSON v2), from one ffmpeg run, and a waveform picture
+drawn from the peaks (the recording's thumbnail in IIIF viewers and on cards).
 
 ffmpeg decodes the source once and writes two outputs: the MP3 file, and low-rate mono unsigned 8-bit PCM on its
 standard output, which is reduced to min/max pairs while it streams in (memory stays small for long recordings).
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import IO
 
 import ffmpeg
+from PIL import Image, ImageDraw
 
 from . import DerivativeError, run_ffmpeg, write_summary
 
@@ -20,6 +22,8 @@ PEAKS_SAMPLE_RATE = 8000   # Hz of the PCM the peaks are computed from
 PIXELS_PER_SECOND = 100    # finest resolution of the peaks...
 MAX_POINTS = 2000          # ...coarsened (by whole multiples) so that long recordings stay under this many pairs
 MP3_OPTIONS = {"acodec": "libmp3lame", "q:a": 4, "ar": 44100}  # VBR around 165 kb/s
+WAVEFORM_SIZE = (800, 200)
+WAVEFORM_COLOURS = ("#f4f1ea", "#2c5d63")  # background, wave: the site's paper and teal
 
 
 def build(src: Path, out_dir: Path) -> dict:
@@ -30,10 +34,28 @@ def build(src: Path, out_dir: Path) -> dict:
     peaks = run_ffmpeg(src, ffmpeg.merge_outputs(mp3, pcm), _read_peaks)
     if peaks.samples == 0:
         raise DerivativeError(src, "no audio could be decoded")
-    (out_dir / "peaks.json").write_text(json.dumps(peaks.waveform(), separators=(",", ":")), encoding="utf-8")
+    waveform = peaks.waveform()
+    (out_dir / "peaks.json").write_text(json.dumps(waveform, separators=(",", ":")), encoding="utf-8")
+    _draw(waveform["data"], out_dir / "waveform.png")
     return write_summary(out_dir, "audio", {
         "duration": round(peaks.samples / PEAKS_SAMPLE_RATE, 3), "format": "audio/mpeg", "path": "audio.mp3",
-        "peaks": "peaks.json"})
+        "peaks": "peaks.json", "waveform": "waveform.png", "waveform_width": WAVEFORM_SIZE[0],
+        "waveform_height": WAVEFORM_SIZE[1]})
+
+
+def _draw(data: list[int], path: Path) -> None:
+    """The min/max pairs as a picture: one vertical line per column, from the lowest to the highest sample."""
+    width, height = WAVEFORM_SIZE
+    image = Image.new("RGB", WAVEFORM_SIZE, WAVEFORM_COLOURS[0])
+    draw = ImageDraw.Draw(image)
+    pairs = len(data) // 2
+    middle, scale = height / 2, (height / 2 - 4) / 128
+    for x in range(width):
+        first, last = x * pairs // width, max(x * pairs // width + 1, (x + 1) * pairs // width)
+        low = min(data[2 * i] for i in range(first, min(last, pairs))) if first < pairs else 0
+        high = max(data[2 * i + 1] for i in range(first, min(last, pairs))) if first < pairs else 0
+        draw.line([(x, middle - high * scale), (x, middle - low * scale)], fill=WAVEFORM_COLOURS[1])
+    image.save(path, optimize=True)
 
 
 class _Peaks:
