@@ -63,7 +63,9 @@ class Ingest:
                               self.archive.vocab, collections)
             summary = Summary(rejected=list(plan.rejections), ignored=plan.ignored)
             self._process(plan.jobs, summary)
-            with self.archive.catalog.session() as s:
+            # Reads the run, then writes it: a writing session, or another process's commit in between would make
+            # SQLite refuse the write at once ("database is locked") instead of waiting.
+            with self.archive.catalog.writing() as s:
                 run = s.merge(run)
                 run.finished_at = datetime.now(timezone.utc)
                 run.new, run.updated = len(summary.new), len(summary.updated)
