@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from html import escape
 from datetime import date
-from functools import lru_cache
 
 import rispy
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
@@ -78,7 +77,7 @@ def _circa(circa: bool) -> dict:
 
 
 def _parts(edtf: str) -> list[list[int]]:
-    """One date (``[[y, m, d]]`` to its precision) or the range of years/months it may be (``196X``, ``[2019,2020]``)."""
+    """One date (``[[y, m, d]]`` to its precision), or the range of years it may be (``196X``, ``[2019,2020]``)."""
     if m := _PLAIN.match(edtf):
         return [[int(g) for g in m.groups() if g]]
     low, high = edtf_bounds(edtf)
@@ -109,8 +108,9 @@ def _escaped(value):
     return value
 
 
-@lru_cache(maxsize=None)
 def _style(name: str, locale: str) -> CitationStylesStyle:
+    """A fresh style each time (a few ms): citeproc-py keeps rendering state in the style's elements, so one shared
+    between the web server's threads could mix two renderings."""
     return CitationStylesStyle(get_style_filepath(name), locale=locale, validate=False)
 
 

@@ -127,7 +127,8 @@ def test_csl_json_has_its_fields_and_renders_with_citeproc(client, site):
     assert item["id"] == "cite-kate" and item["type"] == "graphic" and item["language"] == "vi"
     assert item["title"] == KATE["title"]["vi"] and item["genre"] == "Hình ảnh"
     assert item["author"] == [{"literal": "Nguyễn Thị Ánh Tuyết"}, {"literal": "Hội đồng Chức sắc Hồi giáo"}]
-    assert item["interviewer"] == [{"literal": "Lưu Đức Thắng"}] and item["translator"] == [{"literal": "Trần Hữu Phúc"}]
+    assert item["interviewer"] == [{"literal": "Lưu Đức Thắng"}]
+    assert item["translator"] == [{"literal": "Trần Hữu Phúc"}]
     assert item["issued"] == {"date-parts": [[2019, 10]], "circa": True}
     today = date.today()
     assert item["accessed"] == {"date-parts": [[today.year, today.month, today.day]]}

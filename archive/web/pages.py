@@ -176,7 +176,7 @@ def _item_page(item_id: str) -> browse.ItemPage:
 
 def item_context(page: browse.ItemPage) -> dict:
     """What item.html needs besides the page: title, permanent URL, citations, schema.org data."""
-    title = pick(page.record.get("title")) or pick({"en": page.id})
+    title = _title(page)
     url = absolute(url_for("pages.item", item_id=page.id))
     csl = _csl_item(page)
     return {"item": page, "title": title, "url": url, "jsonld": seo.item_jsonld(page, _archive().vocab, g.lang),
@@ -184,21 +184,27 @@ def item_context(page: browse.ItemPage) -> dict:
             "bibtex": citation.bibtex(csl, edtf=page.record.get("date"))}
 
 
+def _title(page: browse.ItemPage):
+    return pick(page.record.get("title")) or pick({"en": page.id})
+
+
 def _csl_item(page: browse.ItemPage) -> dict:
-    title = pick(page.record.get("title")) or pick({"en": page.id})
+    title = _title(page)
+    archive_name = _("Heritage Archive of the Cham, Hoa and Khmer communities of Ho Chi Minh City")
     return citation.csl_item(page.record, item_id=page.id, item_type=page.type, title=title.text, title_lang=title.lang,
                              url=absolute(url_for("pages.item", item_id=page.id)), kind=type_name(page.type),
-                             archive_name=_("Heritage Archive of the Cham, Hoa and Khmer communities of Ho Chi Minh City"),
-                             accessed=date.today())
+                             archive_name=archive_name, accessed=date.today())
 
 
 CITATION_FILES = {"ris": "application/x-research-info-systems", "bib": "application/x-bibtex",
                   "json": "application/vnd.citationstyles.csl+json"}
 
 
-@bp.get("/items/<item_id>/cite.<any(ris, bib, json):extension>")
+@bp.get("/items/<item_id>/cite.<extension>")
 def item_citation(item_id: str, extension: str):
     """The item's citation to take away, as RIS, BibTeX or CSL-JSON; answers exactly when the item page does."""
+    if extension not in CITATION_FILES:
+        raise NotFound(f"no citation format {extension!r} (there are {', '.join(CITATION_FILES)})")
     page = _item_page(item_id)
     csl = _csl_item(page)
     if extension == "ris":
