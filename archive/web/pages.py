@@ -110,7 +110,8 @@ def _term_page(facet: str, term_id: str):
         page = browse.with_term(s, facet, term_id, number, viewer=current_viewer())
     sources = {src["id"]: src for src in archive.vocab.document(TERM_PAGES[facet]).get("sources", [])}
     return render_template("term.html", facet=facet, term=found, page=page,
-                           sources=[sources[i] for i in found.get("sources", []) if i in sources])
+                           sources=[sources[i] for i in found.get("sources", []) if i in sources],
+                           jsonld=seo.term_jsonld(facet, found, g.lang))
 
 
 @bp.get("/communities/<term_id>")
@@ -141,7 +142,8 @@ def collection(collection_id: str):
     with _archive().catalog.session() as s:
         found = browse.collection(s, collection_id)
         page = browse.in_collection(s, collection_id, number, viewer=current_viewer())
-    return render_template("collection.html", collection=found, page=page)
+    return render_template("collection.html", collection=found, page=page,
+                           jsonld=seo.collection_jsonld(found, page, g.lang))
 
 
 @bp.get("/exhibits/")
@@ -159,7 +161,8 @@ def exhibit(slug: str):
     text = found.text(g.lang)
     with _archive().catalog.session() as s:
         cards = browse.resolve_references(s, [r.target for r in found.references()], viewer=current_viewer())
-    return render_template("exhibit.html", exhibit=found, text=text, cards=cards)
+    return render_template("exhibit.html", exhibit=found, text=text, cards=cards,
+                           jsonld=seo.exhibit_jsonld(found, text, cards, g.lang))
 
 
 @bp.get("/items/<item_id>")
