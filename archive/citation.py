@@ -116,6 +116,13 @@ def _style(name: str, locale: str) -> CitationStylesStyle:
     return CitationStylesStyle(get_style_filepath(name), locale=locale, validate=False)
 
 
+class _RisWriter(rispy.RisWriter):
+    """rispy's writer without the "1." line it puts before each record: an RIS record starts with its TY line."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
 def ris(item: dict) -> str:
     """The item as an RIS record (https://en.wikipedia.org/wiki/RIS_(file_format)), written by rispy."""
     entry: dict = {"type_of_reference": RIS_TYPES.get(item["type"], "GEN"), "id": item["id"], "title": item["title"],
@@ -130,7 +137,7 @@ def ris(item: dict) -> str:
     if issued := item.get("issued"):
         entry["year"] = str(issued["date-parts"][0][0])
         entry["date"] = _ris_date(issued)
-    return rispy.dumps([entry])
+    return rispy.dumps([entry], implementation=_RisWriter)
 
 
 def _ris_date(csl: dict) -> str:

@@ -73,7 +73,9 @@ def download(client, lang: str, item_id: str, extension: str) -> str:
 
 
 def test_ris_parses_back_with_rispy(client, site):
-    entries = rispy.loads(download(client, "vi", "cite-kate", "ris"))
+    text = download(client, "vi", "cite-kate", "ris")
+    assert text.startswith("TY  - ART\n") and text.rstrip().endswith("ER  -"), "a record starts with TY, ends with ER"
+    entries = rispy.loads(text)
     assert len(entries) == 1
     entry = entries[0]
     assert entry["type_of_reference"] == "ART" and entry["id"] == "cite-kate"
