@@ -45,7 +45,7 @@ def _agent(creator: dict) -> dict:
 
 def _files(page: ItemPage) -> list[dict]:
     """Each file of the item as a MediaObject: what a visitor may fetch of it (the web copy of audio and video; the
-    original only where the licence allows downloading), its format, size and duration."""
+    original only where the licence allows downloading), its format, dimensions and duration."""
     files = []
     for media in page.media:
         node: dict = {"@type": MEDIA_TYPES.get(media.kind, "MediaObject"),
