@@ -33,13 +33,12 @@ from .exchange import csv_columns, write_csv
 from .labels import ARCHIVE_NAME, ITEM_TYPES, SITE_LANGS
 from .processes import exclusive
 from .records import LANGUAGE_MAPS
+from .schema_org import RECORD_TYPES, agent, language_tag
 from .vocabularies import NAMES as VOCABULARIES
 
 log = logging.getLogger(__name__)
 
 NAME = "heritage-archive-hcmc"
-RECORD_TYPES = {"image": "ImageObject", "audio": "AudioObject", "video": "VideoObject", "document": "DigitalDocument",
-                "set": "CreativeWork"}
 # Enough of schema.org's context for this file: the vocabulary, and which values are links.
 CONTEXT = {"@vocab": "https://schema.org/", "url": {"@type": "@id"}, "license": {"@type": "@id"},
            "isPartOf": {"@type": "@id"}, "subjectOf": {"@type": "@id"}, "sameAs": {"@type": "@id"}}
@@ -117,13 +116,12 @@ def _jsonld(item: Item, vocab, base_url: str) -> dict:
            "dateModified": item.updated_at.date().isoformat()}
     if record.get("description"):
         doc["description"] = _tagged(record["description"])
-    languages = [vocab.get("languages", code) for code in record.get("languages", [])]
-    if languages:
-        doc["inLanguage"] = [term["bcp47"] for term in languages if term]
+    if record.get("languages"):
+        doc["inLanguage"] = [language_tag(code) for code in record["languages"]]
     if record.get("date"):
         doc["temporalCoverage"] = record["date"]
     if record.get("creators"):
-        doc["creator"] = [{"name": c["name"]} for c in record["creators"]]
+        doc["creator"] = [agent(c) for c in record["creators"]]
     if record.get("rights"):
         doc["license"] = record["rights"]
     if record.get("subjects"):

@@ -4,9 +4,11 @@ Views parse the request, call archive.browse, archive.exhibits and the search se
 """
 from __future__ import annotations
 
+import json
+from datetime import date
+
 import nh3
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
@@ -16,7 +18,7 @@ from search.request import request_from_params
 from .. import browse, citation, open_data, searching
 from ..access import scope as access_scope
 from ..errors import NotFound
-from ..labels import ITEM_TYPES, SITE_LANGS
+from ..labels import ARCHIVE_NAME, ITEM_TYPES, SITE_LANGS
 from . import seo
 from .params import page_number
 from .auth import current_viewer
@@ -107,7 +109,8 @@ def _term_page(facet: str, term_id: str):
         page = browse.with_term(s, facet, term_id, number, viewer=current_viewer())
     sources = {src["id"]: src for src in archive.vocab.document(TERM_PAGES[facet]).get("sources", [])}
     return render_template("term.html", facet=facet, term=found, page=page,
-                           sources=[sources[i] for i in found.get("sources", []) if i in sources])
+                           sources=[sources[i] for i in found.get("sources", []) if i in sources],
+                           jsonld=seo.term_jsonld(facet, found, g.lang))
 
 
 @bp.get("/communities/<term_id>")
@@ -138,7 +141,8 @@ def collection(collection_id: str):
     with _archive().catalog.session() as s:
         found = browse.collection(s, collection_id)
         page = browse.in_collection(s, collection_id, number, viewer=current_viewer())
-    return render_template("collection.html", collection=found, page=page)
+    return render_template("collection.html", collection=found, page=page,
+                           jsonld=seo.collection_jsonld(found, page, g.lang))
 
 
 @bp.get("/exhibits/")
@@ -156,29 +160,63 @@ def exhibit(slug: str):
     text = found.text(g.lang)
     with _archive().catalog.session() as s:
         cards = browse.resolve_references(s, [r.target for r in found.references()], viewer=current_viewer())
-    return render_template("exhibit.html", exhibit=found, text=text, cards=cards)
+    return render_template("exhibit.html", exhibit=found, text=text, cards=cards,
+                           jsonld=seo.exhibit_jsonld(found, text, cards, g.lang))
 
 
 @bp.get("/items/<item_id>")
 def item(item_id: str):
+    return render_template("item.html", **item_context(_item_page(item_id)))
+
+
+def _item_page(item_id: str) -> browse.ItemPage:
+    """The item as its page shows it; NotFound unless archive.access lets the viewer see it."""
     archive = _archive()
     with archive.catalog.session() as s:
-        page = browse.item_page(s, item_id, archive.vocab, archive.store, viewer=current_viewer())
-    return render_template("item.html", **item_context(page))
+        return browse.item_page(s, item_id, archive.vocab, archive.store, viewer=current_viewer())
 
 
 def item_context(page: browse.ItemPage) -> dict:
     """What item.html needs besides the page: title, permanent URL, citations, schema.org data."""
-    title = pick(page.record.get("title")) or pick({"en": page.id})
+    title = _title(page)
     url = absolute(url_for("pages.item", item_id=page.id))
-    kind = type_name(page.type)
-    archive_name = _("Heritage Archive of the Cham, Hoa and Khmer communities of Ho Chi Minh City")
-    apa = citation.apa(page.record, title=title.text, kind=kind, archive_name=archive_name, url=url, locale=g.lang,
-                       no_date=_("n.d."))
-    bibtex = citation.bibtex(page.record, item_id=page.id, title=title.text, kind=kind, archive_name=archive_name,
-                             url=url)
-    return {"item": page, "title": title, "apa": apa, "bibtex": bibtex, "url": url,
-            "jsonld": seo.item_jsonld(page, _archive().vocab, g.lang)}
+    csl = _csl_item(page)
+    return {"item": page, "title": title, "url": url, "jsonld": seo.item_jsonld(page, _archive().vocab, g.lang),
+            "citations": {style: Markup(citation.render(csl, style, g.lang)) for style in citation.STYLES},
+            "bibtex": citation.bibtex(csl, edtf=page.record.get("date"))}
+
+
+def _title(page: browse.ItemPage):
+    return pick(page.record.get("title")) or pick({"en": page.id})
+
+
+def _csl_item(page: browse.ItemPage) -> dict:
+    title = _title(page)
+    return citation.csl_item(page.record, item_id=page.id, item_type=page.type, title=title.text, title_lang=title.lang,
+                             url=absolute(url_for("pages.item", item_id=page.id)), kind=type_name(page.type),
+                             archive_name=ARCHIVE_NAME[g.lang], accessed=date.today())
+
+
+CITATION_FILES = {"ris": "application/x-research-info-systems", "bib": "application/x-bibtex",
+                  "json": "application/vnd.citationstyles.csl+json"}
+
+
+@bp.get("/items/<item_id>/cite.<extension>")
+def item_citation(item_id: str, extension: str):
+    """The item's citation to take away, as RIS, BibTeX or CSL-JSON; answers exactly when the item page does."""
+    if extension not in CITATION_FILES:
+        raise NotFound(f"no citation format {extension!r} (there are {', '.join(CITATION_FILES)})")
+    page = _item_page(item_id)
+    csl = _csl_item(page)
+    if extension == "ris":
+        body = citation.ris(csl)
+    elif extension == "bib":
+        body = citation.bibtex(csl, edtf=page.record.get("date"))
+    else:
+        body = json.dumps([csl], ensure_ascii=False, indent=2)
+    response = Response(body, content_type=f"{CITATION_FILES[extension]}; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{page.id}.{extension}"'
+    return response
 
 
 @bp.get("/about")
