@@ -4,7 +4,7 @@ Plain functions, no web framework: the web layer and the IIIF parser both use th
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 
 from .errors import BadParameter
 
@@ -13,6 +13,8 @@ MAX_DIGITS = len(str(MAX_WHOLE))
 _DIGITS = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?"
+                         r"(?:Z|[+-][0-9]{2}:[0-9]{2})?)?", re.I)
 
 
 def whole_number(name: str, raw: str | None, *, default: int | None = None, minimum: int = 0,
@@ -53,6 +55,26 @@ def iso_date(name: str, raw: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise BadParameter(name, f"{_shown(text)} is not a date (YYYY-MM-DD)") from None
+
+
+def iso_datetime(name: str, raw: str | None) -> datetime | None:
+    """``raw`` as a moment in UTC, written as ISO 8601 / RFC 3339 (``2026-05-01T08:30:00+07:00``, ``…Z``); a bare
+    day means its first moment, and a time without an offset is UTC. None when absent or blank."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        if not _ISO_MOMENT.fullmatch(text):
+            raise ValueError
+        moment = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+    except ValueError:
+        raise BadParameter(name, f"{_shown(text)} is not a date-time (YYYY-MM-DDThh:mm:ssZ)") from None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the first moment Python can hold
+        raise BadParameter(name, f"{_shown(text)} is out of range") from None
 
 
 def _shown(text: str) -> str:
