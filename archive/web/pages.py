@@ -186,6 +186,12 @@ def about():
     return render_template("about.html")
 
 
+@bp.get("/api")
+def api_reference():
+    """The JSON API described for people: /api/openapi.json rendered by Swagger UI, vendored from npm."""
+    return render_template("api.html")
+
+
 @bp.get("/<path:rest>")
 def unknown(rest: str):
     raise HTTPNotFound()
