@@ -60,9 +60,10 @@ def iso_date(name: str, raw: str | None) -> date | None:
 
 def iso_datetime(name: str, raw: str | None) -> datetime | None:
     """``raw`` as a moment in UTC, written as an RFC 3339 date-time (``2026-05-01T08:30:00+07:00``, ``…Z``) or a day
-    (``2026-05-01``: its first moment in UTC). None when absent or blank. A leap second counts as the second before
-    it; moments beyond what Python can hold (``0001-01-01T00:00:00+01:00``) as the first or last it can."""
-    text = (raw or "").strip()
+    (``2026-05-01``: its first moment in UTC), nothing around it. None when absent or empty. A leap second counts as
+    the second before it; moments beyond what Python can hold (``0001-01-01T00:00:00+01:00``) as the first or last
+    it can."""
+    text = raw or ""
     if not text:
         return None
     try:

@@ -181,6 +181,7 @@ def test_vocabularies_are_listed_and_paged_in_their_files_order(shared):
     ("/api/items?updated_since=yesterday", "updated_since"), ("/api/items?updated_since=2026-13-01", "updated_since"),
     ("/api/items?updated_since=2026-01-01T25:00Z", "updated_since"),
     ("/api/collections?updated_since=2026-01-01T08:30%2B07:00", "updated_since"),  # RFC 3339 wants the seconds
+    ("/api/collections?updated_since=%202026-01-01", "updated_since"),
     ("/api/items?cursor=nonsense", "cursor"), ("/api/items?cursor=WyJob2EiXQ", "cursor"),  # a vocabulary's cursor
     ("/api/collections?cursor=WyJ4IiwgInkiXQ", "cursor"),  # ["x", "y"]: not a time
     ("/api/vocabularies/places?cursor=WyJuby1zdWNoLXRlcm0iXQ", "cursor"),  # a term that does not exist
