@@ -14,6 +14,7 @@ from archive.context import Archive
 from archive.importer import import_collections, import_records
 from archive.web import create_app
 from tests.conftest import make_settings
+from tests.staff_client import PASSWORD, sign_in
 
 PUBLIC = [f"pub-{n:02d}" for n in range(23)]
 HIDDEN = {"hid-restricted": "restricted", "hid-staff": "staff", "hid-researchers": "researchers",
@@ -33,7 +34,7 @@ def _build(root) -> Archive:
                 for i, kind in HIDDEN.items()]
     (root / "records.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
     assert not import_records(archive, root / "records.jsonl").rejected
-    editor = accounts.viewer_of(accounts.create_user(archive, "editor", "correct horse battery", "editor"))
+    editor = accounts.viewer_of(accounts.create_user(archive, "editor", PASSWORD, "editor"))
     publishing.unpublish(archive, "hid-draft", editor)
     publishing.set_access(archive, "hid-embargoed", "public", editor, embargo_until=date.today() + timedelta(days=30))
     return archive, editor
@@ -85,6 +86,14 @@ def test_a_full_walk_returns_each_public_item_exactly_once_and_nothing_hidden(sh
     ids = [item["id"] for item in walk(client, "/api/items?limit=5")]
     assert sorted(ids) == sorted(PUBLIC)
     assert len(ids) == len(set(ids))
+
+
+def test_a_signed_in_editor_walks_what_staff_see_as_the_item_api_shows_them(shared):
+    archive, _ = shared
+    client = create_app(archive.settings, archive).test_client()
+    assert sign_in(client, "editor").status_code == 302
+    assert sorted(item["id"] for item in walk(client, "/api/items?limit=10")) == sorted([*PUBLIC, *HIDDEN])
+    assert client.get("/api/items/hid-draft").status_code == 200
 
 
 def test_items_in_lists_are_records_with_links(shared):
