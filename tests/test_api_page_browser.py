@@ -1,6 +1,7 @@
-"""The API page (/{lang}/api) in headless Chromium against the real app under waitress: Swagger UI, vendored from npm,
-renders every operation of /api/openapi.json, and expands one to show its parameters, within the page's Content
-Security Policy (no inline script), with no console error and no request to another host."""
+"""The API page (/{lang}/api) in headless Chromium against the real app under waitress, on a phone and a desktop:
+Swagger UI, vendored from npm, renders every operation of /api/openapi.json and expands one to show its parameters,
+within the page's Content Security Policy (no inline script), with no console error, no request to another host,
+nothing wider than the screen and no serious or critical axe-core violation (the bar of tests/test_site_browser.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,8 +12,7 @@ from playwright.sync_api import sync_playwright
 from archive.context import Archive
 from tests.conftest import make_settings
 from tests.live_server import live_app
-
-CHROMIUM = "/usr/bin/chromium"
+from tests.test_site_browser import AXE_PATHS, CHROMIUM, DEVICES
 METHODS = {"get", "put", "post", "delete", "patch"}
 
 
@@ -34,12 +34,19 @@ def browser():
         browser.close()
 
 
-@pytest.mark.parametrize("lang", ["vi", "en"])
-def test_the_api_page_renders_every_operation_of_the_document(server, browser, lang):
-    document = browser.new_context().request.get(f"{server.url}/api/openapi.json").json()
+def _axe() -> str:
+    found = [path for path in AXE_PATHS if path.is_file()]
+    assert found, "axe-core is missing: run scripts/site_assets.sh"
+    return found[0].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("device, lang", [("phone", "vi"), ("desktop", "en")])
+def test_the_api_page_renders_every_operation_of_the_document(server, browser, device, lang):
+    context = browser.new_context(**DEVICES[device])
+    document = context.request.get(f"{server.url}/api/openapi.json").json()
     operations = {(method.upper(), path) for path, ops in document["paths"].items() for method in ops
                   if method in METHODS}
-    page = browser.new_page()
+    page = context.new_page()
     problems, foreign = [], []
     page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
             if msg.type == "error" else None)
@@ -63,5 +70,11 @@ def test_the_api_page_renders_every_operation_of_the_document(server, browser, l
     assert page.locator("tr[data-param-name='cursor']").count() == 1
     assert page.locator("h1").first.inner_text() == ("API cho nhà phát triển" if lang == "vi" else "API for developers")
     page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    page.evaluate(_axe())  # evaluated by the driver, so the page's CSP allows it
+    violations = page.evaluate("""() => axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
+        .filter(v => v.impact === "serious" || v.impact === "critical")
+        .map(v => `${v.impact} ${v.id}: ` + v.nodes.slice(0, 5).map(n => n.target.join(" ")).join("; ")))""")
+    assert violations == []
     assert problems == [] and foreign == []
-    page.close()
+    context.close()

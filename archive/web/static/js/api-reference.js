@@ -13,6 +13,7 @@
     deepLinking: false,
     defaultModelsExpandDepth: 0,
     docExpansion: "list",
-    supportedSubmitMethods: ["get"]
+    supportedSubmitMethods: ["get"],
+    syntaxHighlight: false  // its colours on dark grey fall short of the contrast the site keeps
   });
 })();
