@@ -81,7 +81,7 @@ def iso_datetime(name: str, raw: str | None) -> datetime | None:
     try:
         return moment.astimezone(timezone.utc)
     except OverflowError:
-        return datetime.min.replace(tzinfo=timezone.utc) if moment.year == 1 else datetime.max.replace(tzinfo=timezone.utc)
+        return (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=timezone.utc)
 
 
 def _shown(text: str) -> str:

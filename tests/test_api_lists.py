@@ -117,8 +117,8 @@ def test_a_change_during_the_walk_skips_and_repeats_no_untouched_item(own):
         seen.extend(item["id"] for item in found)
         # after the first page: an item already returned changes (so it moves to the end of the order), another one
         # is restricted, and a restricted one (not yet returned) is made public
-        editing.update_item(archive, seen[0], {**_record(archive, seen[0]), "title": {"vi": "Đổi tên", "en": "Renamed"}},
-                            editor)
+        renamed = {**_record(archive, seen[0]), "title": {"vi": "Đổi tên", "en": "Renamed"}}
+        editing.update_item(archive, seen[0], renamed, editor)
         publishing.set_access(archive, seen[1], "restricted", editor)
         publishing.set_access(archive, "hid-restricted", "public", editor)
 

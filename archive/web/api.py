@@ -1,5 +1,5 @@
 """The JSON API: items, collections and vocabularies (one item, or whole lists a page at a time), search, and the
-OpenAPI document that describes every route here and under /iiif (archive/web/openapi.yaml)."""
+OpenAPI document that describes every route here and under /iiif and /media (archive/web/openapi.yaml)."""
 from __future__ import annotations
 
 from urllib.parse import urlencode

@@ -1,5 +1,5 @@
-"""The OpenAPI 3.1 document of every public route under /api and /iiif: written once in openapi.yaml beside this
-module, read at start, and served at /api/openapi.json with the archive's public base URL as its server."""
+"""The OpenAPI 3.1 document of every public route under /api, /iiif and /media: written once in openapi.yaml beside
+this module, read at start, and served at /api/openapi.json with the archive's public base URL as its server."""
 from __future__ import annotations
 
 from functools import cache
