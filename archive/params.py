@@ -4,7 +4,7 @@ Plain functions, no web framework: the web layer and the IIIF parser both use th
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time, timezone
 
 from .errors import BadParameter
 
@@ -14,6 +14,9 @@ _DIGITS = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _UTC_SECOND = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+# RFC 3339: a full date-time with its offset (what JSON Schema's "date-time" format means), or a full date
+_RFC3339 = re.compile(r"(?P<day>[0-9]{4}-[0-9]{2}-[0-9]{2})(?:T(?P<time>[0-9]{2}:[0-9]{2}):(?P<second>[0-9]{2})"
+                      r"(?P<fraction>\.[0-9]+)?(?P<offset>Z|[+-][0-9]{2}:[0-9]{2}))?", re.I)
 
 
 def whole_number(name: str, raw: str | None, *, default: int | None = None, minimum: int = 0,
@@ -68,6 +71,30 @@ def utc_datestamp(name: str, raw: str) -> tuple[datetime, bool]:
         raise ValueError
     except ValueError:
         raise BadParameter(name, f"{_shown(text)} is not a UTC date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)") from None
+def iso_datetime(name: str, raw: str | None) -> datetime | None:
+    """``raw`` as a moment in UTC, written as an RFC 3339 date-time (``2026-05-01T08:30:00+07:00``, ``…Z``) or a day
+    (``2026-05-01``: its first moment in UTC), nothing around it. None when absent or empty. A leap second counts as
+    the second before it; moments beyond what Python can hold (``0001-01-01T00:00:00+01:00``) as the first or last
+    it can."""
+    text = raw or ""
+    if not text:
+        return None
+    try:
+        m = _RFC3339.fullmatch(text)
+        if not m:
+            raise ValueError
+        if not m["time"]:
+            return datetime.combine(date.fromisoformat(m["day"]), time(), timezone.utc)
+        second = min(int(m["second"]), 59)
+        offset = "+00:00" if m["offset"].upper() == "Z" else m["offset"]
+        moment = datetime.fromisoformat(f"{m['day']}T{m['time']}:{second:02d}{(m['fraction'] or '')[:7]}{offset}")
+    except ValueError:
+        raise BadParameter(name, f"{_shown(text)} is not an RFC 3339 date-time (YYYY-MM-DDThh:mm:ssZ) "
+                                 "or date (YYYY-MM-DD)") from None
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        return (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=timezone.utc)
 
 
 def _shown(text: str) -> str:

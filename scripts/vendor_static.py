@@ -2,7 +2,8 @@
 
 Fonts: only the script subsets the archive needs (Khmer, Cham, the Han chunks of Noto Sans TC and SC), as woff2,
 under family names of our own (so a page's fonts never depend on what the visitor's device has installed), with one
-generated stylesheet, vendor/fonts.css. OpenSeadragon: the minified build and its button images. Licences beside.
+generated stylesheet, vendor/fonts.css. OpenSeadragon: the minified build and its button images. Swagger UI (the API
+page, /{lang}/api): its bundle and stylesheet. Licences beside.
 Run again whenever package-lock.json changes; it replaces the vendor folder whole.
 """
 from __future__ import annotations
@@ -74,6 +75,12 @@ def main() -> int:
     shutil.copytree(osd / "build" / "openseadragon" / "images", VENDOR / "openseadragon-images")
     shutil.copyfile(osd / "LICENSE.txt", VENDOR / "openseadragon.LICENSE.txt")
     versions["openseadragon"] = json.loads((osd / "package.json").read_text())["version"]
+
+    swagger = MODULES / "swagger-ui-dist"
+    (VENDOR / "swagger-ui").mkdir()
+    for name in ("swagger-ui-bundle.js", "swagger-ui.css", "LICENSE", "NOTICE"):
+        shutil.copyfile(swagger / name, VENDOR / "swagger-ui" / (name + ".txt" if name.isupper() else name))
+    versions["swagger-ui-dist"] = json.loads((swagger / "package.json").read_text())["version"]
     (VENDOR / "versions.json").write_text(json.dumps(versions, indent=2) + "\n")
     print(f"vendor: {len(faces)} font faces, OpenSeadragon {versions['openseadragon']} -> {VENDOR.relative_to(ROOT)}")
     return 0

@@ -9,7 +9,8 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from archive import jobs
+from archive import jobs, lists
+from archive.access import Viewer
 from archive.catalog.db import MIGRATIONS, Catalog
 from archive.catalog.models import Base
 
@@ -59,3 +60,18 @@ def test_a_job_reason_written_before_codes_existed_reads_the_same_after_the_upgr
     catalog.dispose()
     assert rows["a.jpg"].reason == "a.jpg: content is application/x-executable, which the archive does not accept"
     assert [r.code for r in rows["a.jpg"].reasons] == ["other"] and rows["b.jpg"].reasons == []
+
+
+def test_collections_made_before_they_had_updated_at_get_one_and_list_in_the_api_order(tmp_path):
+    catalog = Catalog(f"sqlite:///{tmp_path / 'catalog.sqlite'}")
+    with catalog.engine.begin() as connection:
+        command.upgrade(_alembic(catalog, connection), "0007")
+        connection.execute(text("""INSERT INTO collections (id, title, description) VALUES
+                                   ('old-b', '{"vi": "B"}', '{}'), ('old-a', '{"vi": "A"}', '{}')"""))
+    catalog.upgrade()
+    with catalog.session() as s:
+        found = lists.collections(s, Viewer.ANONYMOUS, limit=1)
+        rest = lists.collections(s, Viewer.ANONYMOUS, limit=1, cursor=found.cursor)
+    catalog.dispose()
+    assert [c["id"] for c in found.entries + rest.entries] == ["old-a", "old-b"] and rest.cursor is None
+    assert found.entries[0]["updated_at"] == rest.entries[0]["updated_at"]  # one moment: the upgrade's

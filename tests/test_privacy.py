@@ -63,7 +63,11 @@ def site(settings, archive, tmp_path):
 
 
 def _techmd(client) -> dict:
-    return client.get("/api/items/home-photo").get_json()["media"][0]["techmd"]
+    """The photo's technical metadata from /api/items/home-photo, which the list /api/items gives the same."""
+    one = client.get("/api/items/home-photo").get_json()["media"][0]["techmd"]
+    listed = {i["id"]: i for i in client.get("/api/items").get_json()["items"]}["home-photo"]["media"][0]["techmd"]
+    assert listed == one
+    return one
 
 
 def test_gps_and_serials_are_for_staff_until_an_editor_publishes_the_location(site, archive):

@@ -46,7 +46,8 @@ class Item(Base):
     # still N (one conditional UPDATE), so two people saving at once never lose a change silently.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # Every change of the row (archive.lists pages the API's item list in this order).
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True)
 
     files: Mapped[list["MediaFile"]] = relationship(
         back_populates="item", order_by="MediaFile.position", cascade="all, delete-orphan")
@@ -90,6 +91,7 @@ class Collection(Base):
     title: Mapped[dict] = mapped_column(JSON)
     description: Mapped[dict] = mapped_column(JSON, default=dict)
     community: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     items: Mapped[list[Item]] = relationship(secondary=item_collections, back_populates="collections")
 

@@ -6,7 +6,7 @@ JSON shape: ``{"error": {"status": 404, "title": "Not Found", "detail": "…", "
 """
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException
@@ -73,8 +73,12 @@ def _http_error(exc: HTTPException):
     if exc.code and exc.code < 400:  # a redirect raised as an exception (e.g. a missing trailing slash)
         return exc
     if _json_wanted():
-        return error_response(exc.code or 500, exc.description or "")
-    return _page(exc.code or 500, exc.description if isinstance(exc, BadRequest) else None)
+        response = error_response(exc.code or 500, exc.description or "")
+    else:
+        response = make_response(_page(exc.code or 500, exc.description if isinstance(exc, BadRequest) else None))
+    # the exception's own headers: Allow on a 405 (RFC 9110), WWW-Authenticate, Retry-After…
+    response.headers.extend((k, v) for k, v in exc.get_headers() if k.lower() != "content-type")
+    return response
 
 
 def register(app: Flask) -> None:

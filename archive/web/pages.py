@@ -229,6 +229,12 @@ def open_data_page():
     return render_template("open_data.html", package=open_data.current(_archive()))
 
 
+@bp.get("/api")
+def api_reference():
+    """The JSON API described for people: /api/openapi.json rendered by Swagger UI, vendored from npm."""
+    return render_template("api.html")
+
+
 @bp.get("/<path:rest>")
 def unknown(rest: str):
     raise HTTPNotFound()

@@ -2,13 +2,13 @@
 naming the parameter (a 400 in the page's language or the JSON error shape) when they can't be used."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import request
 from flask_babel import gettext as _
 
 from ..errors import BadParameter
-from ..params import iso_date, whole_number
+from ..params import iso_date, iso_datetime, whole_number
 
 MAX_PAGE = 100_000  # far past the last page of any list; keeps offsets small
 MAX_ID = 2**31 - 1  # accounts and versions: ids in routes (<int(max=…)>) beyond it are no route at all
@@ -30,3 +30,7 @@ def number_arg(name: str, source=None, *, reason: str | None = None, **bounds) -
 
 def date_arg(name: str, source=None) -> date | None:
     return iso_date(name, (source if source is not None else request.args).get(name))
+
+
+def datetime_arg(name: str, source=None) -> datetime | None:
+    return iso_datetime(name, (source if source is not None else request.args).get(name))
