@@ -23,6 +23,7 @@ from . import dublin_core, harvest
 from .errors import BadParameter
 from .labels import SITE_LANGS
 from .params import utc_datestamp
+from .text import xml_safe
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 XSI = dublin_core.XSI
@@ -112,9 +113,10 @@ def _stamp(moment: datetime) -> str:
 
 
 def _element(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{OAI}}}{tag}", attrs)
+    """An element of the envelope; what came from the request (arguments, names in messages) made XML-safe."""
+    element = etree.SubElement(parent, f"{{{OAI}}}{tag}", {k: xml_safe(v) for k, v in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = xml_safe(text)
     return element
 
 

@@ -7,6 +7,7 @@ import unicodedata
 # BCP 47 language tag, the subset the archive uses: language, optional script, optional region.
 BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # what XML 1.0 cannot hold
 
 
 def clean(text: str) -> str:
@@ -23,6 +24,12 @@ def has_control(text: str) -> bool:
 def without_controls(text: str) -> str:
     """The text with each control character replaced by "_" (for a file name in a header, say)."""
     return "".join("_" if unicodedata.category(ch) == "Cc" else ch for ch in text)
+
+
+def xml_safe(text: str) -> str:
+    """The text with each character XML 1.0 cannot hold (most controls, lone surrogates) replaced by U+FFFD: what a
+    request sent, echoed in an XML answer."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def clean_language_map(value: dict) -> dict[str, str]:

@@ -236,6 +236,8 @@ def test_hidden_items_are_never_named(site):
      "idDoesNotExist"),
     ({"verb": "GetRecord", "identifier": "oai:elsewhere.org:oai-01", "metadataPrefix": "oai_dc"}, "idDoesNotExist"),
     ({"verb": "ListMetadataFormats", "identifier": "nothing"}, "idDoesNotExist"),
+    ({"verb": "GetRecord", "identifier": "oai:heritage.localhost:a\x01b", "metadataPrefix": "oai_dc"}, "idDoesNotExist"),
+    ({"verb": "Identify", "\x13\U0010fffd": "\x00"}, "badArgument"),  # what XML cannot hold, answered in XML
     ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "community:nobody"}, "noRecordsMatch"),
     ({"verb": "ListIdentifiers", "metadataPrefix": "olac", "from": "2001-01-01", "until": "2001-12-31"},
      "noRecordsMatch"),
