@@ -15,13 +15,10 @@ root so the unprivileged user can read it), ``ES_TEST_USER``, ``ES_JAVA_HOME`` (
 """
 from __future__ import annotations
 
-import atexit
 import json
 import os
-import pwd
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -33,6 +30,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from tests.servers import free_port, one_per_process, unprivileged
 
 ES_VERSION = "8.19.21"
 ARTIFACT = f"org.elasticsearch.distribution.integ-test-zip:elasticsearch:{ES_VERSION}:zip"
@@ -103,24 +102,6 @@ def java_home() -> Path:
         raise ElasticsearchError("Elasticsearch needs Java 17: apt-get install openjdk-17-jre-headless "
                                  "(or set ES_JAVA_HOME)")
     return Path(java).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _run_as() -> pwd.struct_passwd | None:
-    """The unprivileged account to run the node under when we are root, else None."""
-    if os.geteuid() != 0:
-        return None
-    name = os.environ.get("ES_TEST_USER", "nobody")
-    try:
-        return pwd.getpwnam(name)
-    except KeyError:
-        raise ElasticsearchError(
-            f"ES_TEST_USER={name!r}: no such user (Elasticsearch refuses to run as root)") from None
 
 
 def _check_readable_by_others(home: Path) -> None:
@@ -220,10 +201,10 @@ def start_node(port: int | None = None, timeout: float = START_TIMEOUT) -> Node:
     if not (home / "bin" / "elasticsearch").is_file():
         raise ElasticsearchError(f"Elasticsearch {ES_VERSION} is not installed in {home}: "
                                  "run scripts/fetch_elasticsearch.sh")
-    user = _run_as()
+    user = unprivileged("ES_TEST_USER", "nobody", ElasticsearchError, "Elasticsearch")
     if user is not None:
         _check_readable_by_others(home)
-    port = port or _free_port()
+    port = port or free_port()
     workdir = Path(tempfile.mkdtemp(prefix="heritage-es-"))
     shutil.copytree(home / "config", workdir / "config")
     for sub in ("data", "logs", "tmp"):
@@ -236,7 +217,7 @@ def start_node(port: int | None = None, timeout: float = START_TIMEOUT) -> Node:
                ES_JAVA_OPTS=f"-Xms{HEAP} -Xmx{HEAP}")
     with open(workdir / "console.log", "wb") as console:
         process = subprocess.Popen(
-            [str(home / "bin" / "elasticsearch"), *_settings(port, _free_port(), workdir, home)],
+            [str(home / "bin" / "elasticsearch"), *_settings(port, free_port(), workdir, home)],
             cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=console, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so stop() reaches the server JVM too
             user=user.pw_uid if user else None, group=user.pw_gid if user else None,
@@ -268,16 +249,7 @@ def _wait_healthy(node: Node, timeout: float) -> None:
     raise ElasticsearchError(f"Elasticsearch at {node.url} was not healthy within {timeout:.0f}s")
 
 
-_shared: Node | None = None
-
-
-def shared_node() -> Node:
-    """One node per process, started on first use and stopped at exit, however many test modules ask for it."""
-    global _shared
-    if _shared is None:
-        _shared = start_node()
-        atexit.register(_shared.stop)
-    return _shared
+shared_node = one_per_process(start_node)  # one node per process, however many modules ask for it
 
 
 @pytest.fixture(scope="session")

@@ -10,20 +10,19 @@ Environment (not ``HERITAGE_*``: the archive rejects unknown settings with that 
 """
 from __future__ import annotations
 
-import atexit
 import glob
 import hashlib
 import os
-import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import psycopg
+
+from tests.servers import free_port, one_per_process, unprivileged
 
 START_TIMEOUT = 60.0
 
@@ -38,22 +37,6 @@ def _binary(name: str) -> str:
     if found is None:
         raise PostgresError(f"{name} not found: apt-get install postgresql")
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _run_as() -> pwd.struct_passwd | None:
-    if os.geteuid() != 0:
-        return None
-    name = os.environ.get("PG_TEST_USER", "postgres")
-    try:
-        return pwd.getpwnam(name)
-    except KeyError:
-        raise PostgresError(f"PG_TEST_USER={name!r}: no such user (PostgreSQL refuses to run as root)") from None
 
 
 class Server:
@@ -85,7 +68,7 @@ class Server:
 
 
 def start() -> Server:
-    account = _run_as()
+    account = unprivileged("PG_TEST_USER", "postgres", PostgresError, "PostgreSQL")
     workdir = Path(tempfile.mkdtemp(prefix="heritage-pg-"))
     data = workdir / "data"
     if account is not None:
@@ -97,7 +80,7 @@ def start() -> Server:
     if result.returncode != 0:
         shutil.rmtree(workdir, ignore_errors=True)
         raise PostgresError(f"initdb failed (exit {result.returncode}):\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
-    port = _free_port()
+    port = free_port()
     log = open(workdir / "server.log", "wb")
     # Durability is not under test on this server (it is on SQLite's): fsync off makes the suite quicker.
     process = subprocess.Popen(
@@ -118,16 +101,7 @@ def start() -> Server:
             time.sleep(0.1)
 
 
-_SERVER: Server | None = None
-
-
-def server() -> Server:
-    """The test process's server, started on first use and stopped at exit."""
-    global _SERVER
-    if _SERVER is None:
-        _SERVER = start()
-        atexit.register(_SERVER.stop)
-    return _SERVER
+server = one_per_process(start)  # the test process's server
 
 
 def database_for(data_dir: Path | str) -> str:

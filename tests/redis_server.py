@@ -5,16 +5,16 @@ each test that asks for a new number.
 """
 from __future__ import annotations
 
-import atexit
 import itertools
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import redis
+
+from tests.servers import free_port, one_per_process
 
 START_TIMEOUT = 30.0
 
@@ -50,9 +50,7 @@ def start() -> Server:
     binary = shutil.which("redis-server")
     if binary is None:
         raise RedisError("redis-server not found: apt-get install redis-server")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     workdir = Path(tempfile.mkdtemp(prefix="heritage-redis-"))
     process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                                 "--databases", "64", "--dir", str(workdir)],
@@ -71,12 +69,4 @@ def start() -> Server:
             time.sleep(0.05)
 
 
-_SERVER: Server | None = None
-
-
-def server() -> Server:
-    global _SERVER
-    if _SERVER is None:
-        _SERVER = start()
-        atexit.register(_SERVER.stop)
-    return _SERVER
+server = one_per_process(start)  # the test process's server
