@@ -8,8 +8,10 @@ braced BibTeX name.
 """
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
+from functools import lru_cache
 from html import escape
 
 import rispy
@@ -93,7 +95,16 @@ def _parts(edtf: str) -> list[list[int]]:
 
 def render(item: dict, style: str, lang: str) -> str:
     """The bibliography entry of ``item`` in ``style`` ("apa" or "chicago"), as HTML: the title in <i>, every value
-    escaped here (citeproc-py's HTML formatter escapes the style's terms but passes the item's values through)."""
+    escaped here (citeproc-py's HTML formatter escapes the style's terms but passes the item's values through).
+
+    Remembered for the same item, style and language (a rendering takes tens of milliseconds; the item includes its
+    accessed day, so a new day renders anew)."""
+    return _render(json.dumps(item, sort_keys=True, ensure_ascii=False), style, lang)
+
+
+@lru_cache(maxsize=4096)
+def _render(item_json: str, style: str, lang: str) -> str:
+    item = json.loads(item_json)
     bibliography = CitationStylesBibliography(_style(STYLES[style], CSL_LOCALES[lang]), CiteProcJSON([_escaped(item)]),
                                               formatter.html)
     bibliography.register(Citation([CitationItem(item["id"])]))
