@@ -144,8 +144,7 @@ def _canvas(spec: CanvasSpec) -> Canvas:
                                              language=t.language))
               for n, t in enumerate(spec.tracks, 1)]
     # The same WebVTT files as the canvas's renderings too: Universal Viewer reads captions from there, Mirador and
-    # the Cookbook (recipe 0219) from the supplementing annotations. (A linked resource has no language property in
-    # Presentation 3: the label names it.)
+    # the Cookbook (recipe 0219) from the supplementing annotations. (Their languages: _track_languages.)
     captions = [LinkedResource(id=t.id, type="Text", format=t.format, label=t.label) for t in spec.tracks]
     return Canvas(**_present(
         id=spec.id, label=spec.label, width=spec.width, height=spec.height,
@@ -174,7 +173,17 @@ def build_manifest(spec: ManifestSpec) -> dict:
         partOf=[_link(LinkedResource, p) for p in spec.part_of],
         navDate=spec.nav_date, behavior=spec.behavior,
         items=[_canvas(c) for c in spec.canvases]))
-    return _dump(manifest)
+    document = _dump(manifest)
+    for canvas, canvas_spec in zip(document["items"], spec.canvases):
+        _track_languages(canvas, canvas_spec.tracks)
+    return document
+
+
+def _track_languages(canvas: dict, tracks: list[TextTrack]) -> None:
+    """iiif-prezi3's LinkedResource drops ``language``, which Presentation 3 allows on external resources and viewers
+    use to name a caption track, so the canvas's caption renderings get theirs in the JSON."""
+    for rendering, track in zip(canvas.get("rendering", []), tracks):
+        rendering["language"] = [track.language]
 
 
 def build_collection(spec: CollectionSpec) -> dict:

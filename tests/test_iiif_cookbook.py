@@ -88,7 +88,7 @@ def test_builder_makes_the_recipe_structure(recipe):
         canvas = ours["items"][0]
         caption = canvas["annotations"][0]["items"][0]["body"]
         assert canvas["rendering"] == [{"id": caption["id"], "type": "Text", "format": "text/vtt",
-                                        "label": caption["label"]}]
+                                        "label": caption["label"], "language": [caption["language"]]}]
         del canvas["rendering"]
     assert differences(ours, theirs) == []
 

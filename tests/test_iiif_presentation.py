@@ -17,8 +17,10 @@ from jsonschema import Draft7Validator
 from PIL import Image
 
 from archive.importer import import_collections
+from archive.web import create_app
 from ingest.pipeline import Ingest
 from tests.live_server import live_app
+from tests.staff_client import add_user, sign_in
 from tests.media import make_jpeg, make_mp4, make_wav
 
 SHARED = Path(__file__).resolve().parent / "fixtures" / "iiif"
@@ -373,8 +375,9 @@ def test_an_audio_manifest_has_a_waveform_thumbnail(site):
 def test_captions_are_also_canvas_renderings_for_universal_viewer(site, item_id, languages):
     (canvas,) = manifest(site, item_id)["items"]
     bodies = [a["body"] for a in canvas["annotations"][0]["items"]]
-    assert [(r["id"], r["type"], r["format"], r["label"]) for r in canvas["rendering"]] == [
-        (b["id"], "Text", "text/vtt", b["label"]) for b in bodies]
+    assert [(r["id"], r["type"], r["format"], r["label"], r["language"]) for r in canvas["rendering"]] == [
+        (b["id"], "Text", "text/vtt", b["label"], [b["language"]]) for b in bodies]
+    assert schema_errors(manifest(site, item_id)) == []
     assert [b["language"] for b in bodies] == languages
 
 
@@ -403,3 +406,18 @@ def test_caching_and_types_do_not_depend_on_accept(site, path, accept):
     for header in ("application/json", "*/*", None):
         assert answers[header].headers["Content-Type"] == "application/json"
     assert len({r.content for r in answers.values()}) == 1
+
+
+def test_a_restricted_item_shown_to_staff_is_never_cached_publicly(site):
+    """(From a helper session's branch: it passed on the old code too; it guards that the shared caching above does
+    not make what staff see of a restricted item publicly cacheable.)"""
+    client = create_app(site.archive.settings, site.archive).test_client()
+    add_user(site.archive, "iiif-editor", "editor")
+    assert sign_in(client, "iiif-editor").status_code == 302
+    sha = hashlib.sha256((site.media / "secret.jpg").read_bytes()).hexdigest()
+    for path, profile in [("/iiif/3/secret/manifest", PRESENTATION_ACCEPT),
+                          (f"/iiif/3/image/{sha}/info.json", IMAGE_ACCEPT)]:
+        for headers in ({}, {"Accept": profile}):
+            response = client.get(path, headers=headers)
+            assert response.status_code == 200, path
+            assert response.cache_control.private and not response.cache_control.public, (path, headers)
