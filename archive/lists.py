@@ -86,17 +86,21 @@ def _slice(rows: list, limit: int, entry, key) -> Slice:
     return Slice([entry(row) for row in rows], encode_cursor(*key(rows[-1])) if more else None)
 
 
+def _window(query, updated, key, cursor: str | None, updated_since: datetime | None):
+    """The query kept to what changed at or after ``updated_since`` and comes after the cursor's place."""
+    if updated_since is not None:
+        query = query.where(updated >= updated_since)
+    after = _after_change(updated, key, cursor)
+    return query if after is None else query.where(after)
+
+
 def items(session: Session, viewer: Viewer, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None,
           updated_since: datetime | None = None) -> Slice:
     """The items the viewer may see (archive.access), each in the exchange format with its media (as
     /api/items/{id}) and ``updated_at``, oldest change first."""
     query = (select(Item).where(visible_condition(viewer))
              .options(selectinload(Item.files).selectinload(MediaFile.captions)))
-    if updated_since is not None:
-        query = query.where(Item.updated_at >= updated_since)
-    after = _after_change(Item.updated_at, Item.id, cursor)
-    if after is not None:
-        query = query.where(after)
+    query = _window(query, Item.updated_at, Item.id, cursor, updated_since)
     rows = list(session.scalars(query.order_by(Item.updated_at, Item.id).limit(limit + 1)))
 
     def entry(item: Item) -> dict:
@@ -114,11 +118,7 @@ def collections(session: Session, viewer: Viewer, *, limit: int = DEFAULT_LIMIT,
                .group_by(item_collections.c.collection_id).subquery())
     query = select(Collection, func.coalesce(counted.c.count, 0)).outerjoin(
         counted, counted.c.collection_id == Collection.id)
-    if updated_since is not None:
-        query = query.where(Collection.updated_at >= updated_since)
-    after = _after_change(Collection.updated_at, Collection.id, cursor)
-    if after is not None:
-        query = query.where(after)
+    query = _window(query, Collection.updated_at, Collection.id, cursor, updated_since)
     rows = list(session.execute(query.order_by(Collection.updated_at, Collection.id).limit(limit + 1)))
 
     def entry(row) -> dict:

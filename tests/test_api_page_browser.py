@@ -4,15 +4,13 @@ within the page's Content Security Policy (no inline script), with no console er
 nothing wider than the screen and no serious or critical axe-core violation (the bar of tests/test_site_browser.py)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import sync_playwright
 
 from archive.context import Archive
 from tests.conftest import make_settings
 from tests.live_server import live_app
-from tests.test_site_browser import AXE_PATHS, CHROMIUM, DEVICES
+from tests.test_site_browser import AXE_PATHS, DEVICES
+
 METHODS = {"get", "put", "post", "delete", "patch"}
 
 
@@ -23,15 +21,6 @@ def server(tmp_path_factory):
     with live_app(data_dir, threads=4) as live:
         yield live
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
-        browser.close()
 
 
 def _axe() -> str:

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from archive.catalog.models import MediaFile
 from ingest.pipeline import Ingest
 from tests.live_server import live_app
 from tests.media import make_jpeg
 
-CHROMIUM = "/usr/bin/chromium"
 PRESENTATION = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
 IMAGE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
 
@@ -61,17 +58,13 @@ class _ViewerPage(BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def page():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
+def page(browser):
     other = ThreadingHTTPServer(("127.0.0.1", 0), _ViewerPage)
     threading.Thread(target=other.serve_forever, daemon=True).start()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        tab = browser.new_page()
-        tab.goto(f"http://localhost:{other.server_address[1]}/viewer.html")
-        yield tab
-        browser.close()
+    tab = browser.new_page()
+    tab.goto(f"http://localhost:{other.server_address[1]}/viewer.html")
+    yield tab
+    tab.close()
     other.shutdown()
 
 

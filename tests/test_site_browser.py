@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request, Response, sync_playwright
+from playwright.sync_api import BrowserContext, Page, Request, Response
 from sqlalchemy import select
 
 from archive.catalog.models import Item, MediaFile
@@ -22,7 +22,6 @@ from tests.live_server import live_app
 REPO = Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
 AXE_PATHS = (REPO / "archive" / "web" / "static" / "vendor" / "axe.min.js", REPO / "node_modules" / "axe-core" / "axe.min.js")
-CHROMIUM = "/usr/bin/chromium"
 LANGS = ("vi", "en")
 DEVICES = {
     "phone": {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
@@ -72,15 +71,6 @@ def samples(sample_archive) -> dict[str, str]:
     assert not missing, f"the samples have no item for {missing}"
     return found
 
-
-@pytest.fixture(scope="module")
-def browser() -> Browser:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
