@@ -23,7 +23,6 @@ import tempfile
 from concurrent.futures import Executor
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 import bagit
 from jsonschema import Draft202012Validator
@@ -41,7 +40,7 @@ from .catalog.models import Collection, Item, MediaFile
 from .context import Archive
 from .errors import ArchiveError, InvalidRecord, NotFound, UnsafePath
 from .filestore import safe_join, sha256_file
-from .labels import ARCHIVE_NAME, SITE_LANGS
+from .labels import ARCHIVE_NAME
 from .processes import worker_pool
 from .records import validate_record
 from .report import Rejection, Summary
@@ -122,7 +121,7 @@ def _write_bag(archive: Archive, item: Item, target: Path, group: str | None) ->
         info = {"Source-Organization": [ARCHIVE_NAME["vi"], ARCHIVE_NAME["en"]],
                 "External-Identifier": item.id,
                 "External-Description": title.get("en") or title.get("vi"),
-                "Internal-Sender-Identifier": f"{archive.settings.base_url}/en/items/{quote(item.id, safe='')}"}
+                "Internal-Sender-Identifier": Urls(archive.settings.base_url).page("en", "items", item.id)}
         if group:
             info["Bag-Group-Identifier"] = group
         bagit.make_bag(str(work), info, processes=1, checksums=list(ALGORITHMS))  # adds Bagging-Date, Payload-Oxum
@@ -173,11 +172,7 @@ def _write_json(path: Path, data) -> None:
 
 
 def _dublin_core(archive: Archive, item: Item) -> etree._Element:
-    base = archive.settings.base_url
-    urls = Urls(base)
-    links = dublin_core.Links(pages=[f"{base}/{lang}/items/{quote(item.id, safe='')}" for lang in SITE_LANGS],
-                              manifest=urls.manifest(item.id),
-                              collections=tuple(urls.collection(c.id) for c in item.collections))
+    links = dublin_core.item_links(item, Urls(archive.settings.base_url))
     return dublin_core.oai_dc(item.type, item.record, archive.vocab, links, ARCHIVE_NAME)
 
 

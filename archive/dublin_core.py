@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from .labels import SITE_LANGS
+
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 OLAC = "http://www.language-archives.org/OLAC/1.1/"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -35,6 +37,12 @@ class Links:
     pages: list[str]
     manifest: str | None = None
     collections: tuple[str, ...] = ()
+
+
+def item_links(item, urls) -> Links:
+    """The links of a catalog item, from the archive's URLs (iiif.urls.Urls): its pages, manifest, collections."""
+    return Links(pages=[urls.page(lang, "items", item.id) for lang in SITE_LANGS], manifest=urls.manifest(item.id),
+                 collections=tuple(urls.collection(c.id) for c in item.collections))
 
 
 def _add(parent, tag: str, text: str | None = None, lang: str | None = None, **attrs) -> etree._Element:

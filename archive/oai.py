@@ -13,7 +13,6 @@ import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
-from urllib.parse import quote
 
 from lxml import etree
 
@@ -21,7 +20,6 @@ from iiif.urls import Urls
 
 from . import dublin_core, harvest
 from .errors import BadParameter
-from .labels import SITE_LANGS
 from .params import utc_datestamp
 from .text import xml_safe
 
@@ -174,10 +172,7 @@ def _header(parent, repo: Repository, entry: harvest.Entry) -> None:
 
 def _metadata(parent, repo: Repository, entry: harvest.Entry, prefix: str) -> None:
     item = entry.item
-    urls = Urls(repo.base_url)
-    links = dublin_core.Links(
-        pages=[f"{repo.base_url}/{lang}/items/{quote(item.id, safe='')}" for lang in SITE_LANGS],
-        manifest=urls.manifest(item.id), collections=tuple(urls.collection(c.id) for c in item.collections))
+    links = dublin_core.item_links(item, Urls(repo.base_url))
     metadata = _element(parent, "metadata")
     metadata.append(dublin_core.FORMATS[prefix](item.type, item.record, repo.archive.vocab, links, repo.publisher))
 

@@ -19,7 +19,6 @@ import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from urllib.parse import quote
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
@@ -110,7 +109,7 @@ def _tagged(value: dict | None) -> list[dict]:
 def _jsonld(item: Item, vocab, base_url: str) -> dict:
     """The item in schema.org terms, every language of its titles and descriptions kept."""
     record, urls = item.record, Urls(base_url)
-    page = f"{base_url}/{SITE_LANGS[0]}/items/{quote(item.id, safe='')}"
+    page = urls.page(SITE_LANGS[0], "items", item.id)
     doc = {"@id": page, "@type": RECORD_TYPES[item.type], "identifier": item.id, "url": page,
            "name": _tagged(record.get("title")), "subjectOf": urls.manifest(item.id),
            "dateModified": item.updated_at.date().isoformat()}
@@ -135,7 +134,7 @@ def _jsonld(item: Item, vocab, base_url: str) -> dict:
     if festival := vocab.get("festivals", record.get("festival")):
         doc["about"] = {"@type": "Event", "name": _tagged(festival["label"])}
     if item.collections:
-        doc["isPartOf"] = [f"{base_url}/{SITE_LANGS[0]}/collections/{quote(c.id, safe='')}" for c in item.collections]
+        doc["isPartOf"] = [urls.page(SITE_LANGS[0], "collections", c.id) for c in item.collections]
     return doc
 
 
@@ -200,7 +199,7 @@ def _write(folder: Path, archive, items: list[Item], collections: list[Collectio
         "name": NAME, "title": ARCHIVE_NAME["en"],
         "description": "The public catalogue: records of photographs, recordings, films and documents, their "
                        "collections and the vocabularies they use. Records in Vietnamese and English.",
-        "homepage": f"{base_url}/{SITE_LANGS[0]}/open-data",
+        "homepage": Urls(base_url).page(SITE_LANGS[0], "open-data"),
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "licenses": [{"name": licence["id"], "path": licence["uri"], "title": licence["label"]["en"]}],
         "keywords": ["cultural heritage", "Cham", "Hoa", "Khmer", "Ho Chi Minh City", "di sản văn hóa"],
