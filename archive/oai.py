@@ -7,9 +7,6 @@ part of the document (HTTP 200), as the protocol asks. Resumption tokens carry t
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
@@ -20,6 +17,7 @@ from iiif.urls import Urls
 
 from . import dublin_core, harvest
 from .errors import BadParameter
+from .lists import decode_cursor, encode_cursor
 from .params import utc_datestamp
 from .text import xml_safe
 
@@ -85,23 +83,21 @@ class Token:
     cursor: int
 
     def encode(self) -> str:
-        data = json.dumps([self.prefix, self.since, self.until, self.spec, list(self.after), self.cursor],
-                          separators=(",", ":"))
-        return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
+        return encode_cursor(self.prefix, self.since or "", self.until or "", self.spec or "", *self.after,
+                             str(self.cursor))
 
     @classmethod
     def decode(cls, raw: str) -> "Token":
+        """The token, or badResumptionToken for anything this repository did not give out (the same opaque keyset
+        cursor as the JSON API's lists, archive.lists)."""
         try:
-            data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-            prefix, since, until, spec, after, cursor = data
-            token = cls(prefix, since, until, spec, (after[0], after[1]), cursor)
-            if not (prefix in METADATA_FORMATS and isinstance(cursor, int) and cursor >= 0
-                    and all(isinstance(v, (str, type(None))) for v in (since, until, spec))
-                    and all(isinstance(v, str) for v in token.after)):
+            prefix, since, until, spec, stamp, item_id, cursor = decode_cursor(raw, 7) or ()
+            if prefix not in METADATA_FORMATS or not cursor.isascii() or not cursor.isdigit():
                 raise ValueError
-            datetime.fromisoformat(token.after[0])
-            return token
-        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, IndexError, KeyError):
+            if stamp:
+                datetime.fromisoformat(stamp)
+            return cls(prefix, since or None, until or None, spec or None, (stamp, item_id), int(cursor))
+        except (BadParameter, ValueError):
             raise OaiError("badResumptionToken", f"{raw[:60]!r} is not a resumption token of this repository") \
                 from None
 
