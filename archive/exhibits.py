@@ -19,6 +19,7 @@ see are left out of the page.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import threading
@@ -193,6 +194,13 @@ class Exhibits:
     @property
     def problems(self) -> list[str]:
         return [str(r) for _, r in self._parsed.values() if isinstance(r, ExhibitError)]
+
+    def stamp(self) -> tuple:
+        """What changes when an exhibit file is added, removed or changed (pages showing exhibits are cached on it)."""
+        if not self.directory.is_dir():
+            return ()
+        return tuple((entry.name, entry.stat().st_mtime_ns, entry.stat().st_size)
+                     for entry in sorted(os.scandir(self.directory), key=lambda e: e.name) if entry.name.endswith(".md"))
 
     def all(self) -> list[Exhibit]:
         with self._lock:

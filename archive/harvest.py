@@ -18,6 +18,7 @@ from typing import Iterable
 from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from . import generation
 from .access import Viewer, can_view, public_filter
 from .catalog.models import Collection, HarvestRecord, HarvestSet, Item
 from .labels import SET_KINDS, type_label
@@ -64,6 +65,8 @@ def sync(archive) -> int:
             ~exists().where(Item.id == HarvestRecord.item_id, public_filter())))
         changed = sorted(set(newly_public) | set(hidden))
         record_changes(session, changed)
+        if changed:  # an ended embargo shows the item on pages too
+            generation.bump(session)
     return len(changed)
 
 

@@ -19,6 +19,7 @@ from tqdm import tqdm
 from search.documents import IndexDocument, Source, build_document
 from search.errors import SearchUnavailable
 
+from . import generation
 from .catalog.models import IndexOutbox, Item
 from .processes import exclusive
 
@@ -92,6 +93,7 @@ def apply_outbox(archive, row_ids: Iterable[int] | None = None) -> int:
             _write(archive, ids)
             with archive.catalog.session() as s:
                 s.execute(delete(IndexOutbox).where(IndexOutbox.id.in_([row_id for row_id, _ in rows])))
+                generation.bump(s)  # what search shows has changed
             done += len(ids)
             if wanted is not None:
                 return done
@@ -132,4 +134,7 @@ def reindex(archive, *, progress: bool = True, backend=None) -> int:
     if covered is not None and backend is archive.search:
         with archive.catalog.session() as s:
             s.execute(delete(IndexOutbox).where(IndexOutbox.id <= covered))
+    if backend is archive.search:
+        with archive.catalog.session() as s:
+            generation.bump(s)
     return count

@@ -29,6 +29,19 @@ def _positive_int(raw: str) -> int:
     return value
 
 
+def _count(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("must be 0 or a positive integer")
+    return value
+
+
+def _internal_path(raw: str) -> str:
+    if raw and not re.fullmatch(r"/[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*/", raw):
+        raise ValueError("must be empty or a path such as /_stored/ (starting and ending with /)")
+    return raw
+
+
 def _choice(*choices: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         if raw not in choices:
@@ -99,6 +112,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("login_window_seconds", 900, _positive_int, "The window in which failed sign-ins are counted."),
     Setting("password_time_cost", 3, _positive_int, "Argon2id passes when hashing a password."),
     Setting("password_memory_kib", 65536, _positive_int, "Argon2id memory per password hash, in KiB."),
+    Setting("page_cache_entries", 1000, _count,
+            "Pages kept per web process for anonymous visitors, until the catalog changes (0: none)."),
+    Setting("accel_redirect", "", _internal_path,
+            "Behind nginx: its internal location serving DATA_DIR (e.g. /_stored/); the app then decides who may "
+            "have a tile, medium or download and nginx sends the file (X-Accel-Redirect). Empty: the app sends it."),
     Setting("log_level", "INFO", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "Logging level."),
 )
 

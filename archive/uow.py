@@ -1,6 +1,6 @@
 """One unit of work for every change that search or the public sees: the catalog change, its audit entry, its index
-outbox rows and its harvest records (archive.harvest) commit in one transaction; once committed, the outbox rows are
-applied to the search backend.
+outbox rows, its harvest records (archive.harvest) and a raised generation (archive.generation) commit in one
+transaction; once committed, the outbox rows are applied to the search backend.
 
     with unit_of_work(archive) as work:
         item = service.get_item(work.session, item_id)
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from search.errors import SearchUnavailable
 
-from . import audit, harvest, indexing
+from . import audit, generation, harvest, indexing
 from .catalog.models import IndexOutbox
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ def unit_of_work(archive) -> Iterator[Work]:
         harvest.record_changes(session, sorted(work.items))
         rows = [IndexOutbox(item_id=item_id) for item_id in sorted(work.items)]
         session.add_all(rows)
+        generation.bump(session)
         session.flush()
         row_ids = [row.id for row in rows]
     after_commit(archive, row_ids)

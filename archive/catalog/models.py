@@ -234,6 +234,16 @@ class IndexOutbox(Base):
     queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Generation(Base):
+    """One row counting the changes that pages can show (archive.generation): raised by every unit of work and by
+    every index update, so a page cached under an older count is never served again."""
+
+    __tablename__ = "generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class HarvestRecord(Base):
     """An item as OAI-PMH harvesters know it (archive.harvest): written in the unit of work of every change to an
     item that anonymous visitors can see or could see before. Rows are never removed, so an item harvested once and

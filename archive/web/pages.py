@@ -20,6 +20,7 @@ from ..access import scope as access_scope
 from ..errors import NotFound
 from ..labels import ARCHIVE_NAME, ITEM_TYPES, SITE_LANGS
 from . import seo
+from .page_cache import cached
 from .params import page_number
 from .auth import current_viewer
 from .present import absolute, pick, type_name
@@ -56,6 +57,7 @@ def marked(snippet: str) -> Markup:
 
 
 @bp.get("/")
+@cached
 def home():
     archive, viewer = _archive(), current_viewer()
     exhibits = _exhibits().all()
@@ -72,6 +74,7 @@ def home():
 
 
 @bp.get("/search")
+@cached
 def search():
     archive, viewer = _archive(), current_viewer()
     params = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "lang"}
@@ -90,6 +93,7 @@ def search():
 
 
 @bp.get("/browse")
+@cached
 def browse_all():
     archive, viewer = _archive(), current_viewer()
     with archive.catalog.session() as s:
@@ -114,21 +118,25 @@ def _term_page(facet: str, term_id: str):
 
 
 @bp.get("/communities/<term_id>")
+@cached
 def community(term_id: str):
     return _term_page("community", term_id)
 
 
 @bp.get("/festivals/<term_id>")
+@cached
 def festival(term_id: str):
     return _term_page("festival", term_id)
 
 
 @bp.get("/places/<term_id>")
+@cached
 def place(term_id: str):
     return _term_page("place", term_id)
 
 
 @bp.get("/collections/")
+@cached
 def collections():
     with _archive().catalog.session() as s:
         found = browse.collections(s, viewer=current_viewer())
@@ -136,6 +144,7 @@ def collections():
 
 
 @bp.get("/collections/<collection_id>")
+@cached
 def collection(collection_id: str):
     number = page_number()
     with _archive().catalog.session() as s:
@@ -146,6 +155,7 @@ def collection(collection_id: str):
 
 
 @bp.get("/exhibits/")
+@cached
 def exhibits():
     found = _exhibits().all()
     covers = [t.cover.target for e in found if (t := e.text(g.lang)).cover]
@@ -155,6 +165,7 @@ def exhibits():
 
 
 @bp.get("/exhibits/<slug>")
+@cached
 def exhibit(slug: str):
     found = _exhibits().get(slug)
     text = found.text(g.lang)
@@ -165,6 +176,7 @@ def exhibit(slug: str):
 
 
 @bp.get("/items/<item_id>")
+@cached
 def item(item_id: str):
     return render_template("item.html", **item_context(_item_page(item_id)))
 

@@ -10,7 +10,7 @@ from flask_babel import Babel
 
 from ..exhibits import Exhibits
 from ..labels import SITE_LANGS
-from . import assets, pages, present
+from . import assets, page_cache, pages, present
 from .auth import current_viewer
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     archive = app.config["ARCHIVE"]
     Babel(app, locale_selector=_locale, default_locale="vi", default_translation_directories=str(TRANSLATIONS))
     app.extensions["exhibits"] = Exhibits(archive.settings.data_path / "exhibits")
+    page_cache.init_app(app)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["asset"] = assets.asset_url
