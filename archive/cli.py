@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -343,42 +344,91 @@ def search_cmd(obj: _Context, words: tuple[str, ...], lang: str, limit: int, eve
         click.echo(f"{rank:>3}. {hit.id}  {title}  [{about}]")
 
 
+def _web_server_options(command):
+    for option in reversed((
+        click.option("--host", default="127.0.0.1", show_default=True),
+        click.option("--port", default=5000, show_default=True, type=int),
+        click.option("--processes", default=os.cpu_count() or 1, show_default="the number of cores",
+                     type=click.IntRange(1), help="Web server processes (gunicorn)."),
+        click.option("--threads", default=8, show_default=True, type=click.IntRange(1),
+                     help="Threads per web process."),
+    )):
+        command = option(command)
+    return command
+
+
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@_web_server_options
 @click.option("--worker/--no-worker", default=True, show_default=True,
               help="Also run the background worker that ingests uploads (as `heritage worker`).")
 @click.pass_obj
-def serve(obj: _Context, host: str, port: int, threads: int, worker: bool) -> None:
-    """Serve the web site, the JSON API and IIIF with the production WSGI server (waitress)."""
-    import os
+def serve(obj: _Context, host: str, port: int, processes: int, threads: int, worker: bool) -> None:
+    """Serve the web site, the JSON API and IIIF (gunicorn: PROCESSES processes of THREADS threads), and the worker.
+
+    This process keeps both running, starting either again if it dies: the web server and the worker."""
     import signal
 
-    from waitress import serve as waitress_serve
-
-    from . import harvest
-    from .indexing import catch_up
     from .supervise import Supervised
-    from .web import create_app
 
     # Links, IIIF ids and the CSP name the address served unless HERITAGE_BASE_URL says where the public reaches it.
-    own = None if "HERITAGE_BASE_URL" in os.environ else f"http://{host}:{port}"
-    archive = obj.archive_with(base_url=own)
+    base_url = os.environ.get("HERITAGE_BASE_URL") or f"http://{host}:{port}"
+    archive = obj.archive_with(base_url=base_url)
+    command = [sys.executable, "-m", "archive.cli", "--data-dir", str(archive.settings.data_path)]
+    children = [Supervised([*command, "web", "--host", host, "--port", str(port), "--processes", str(processes),
+                            "--threads", str(threads)], name="web server",
+                           env={**os.environ, "HERITAGE_BASE_URL": base_url})]
+    if worker:
+        children.append(Supervised([*command, "worker"], name="worker"))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the children below are stopped too
+    for child in children:
+        child.start()
+    click.echo(f"serving http://{host}:{port}/ (data: {archive.settings.data_path}; {processes} processes of "
+               f"{threads} threads)")
+    try:
+        signal.pause()
+    finally:
+        for child in children:  # SIGINT: the web server stops, the worker finishes the job in hand
+            child.stop()
+
+
+@main.command()
+@_web_server_options
+@click.pass_obj
+def web(obj: _Context, host: str, port: int, processes: int, threads: int) -> None:
+    """The web server alone (gunicorn), as `heritage serve` runs it: for machines (or unit files) that run the
+    worker apart."""
+    from . import harvest
+    from .indexing import catch_up
+    from .web.auth import secret_key
+    from .web.server import run
+
+    archive = obj.archive
     catch_up(archive)  # before the first request: what a crash left in the index outbox
     harvest.sync(archive)  # and what ended embargoes offer to harvesters
-    consumer = None
-    if worker:  # restarted if it dies; it dies with this process
-        consumer = Supervised([sys.executable, "-m", "archive.cli", "--data-dir", str(archive.settings.data_path),
-                               "worker"], name="worker")
-        consumer.start()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the worker below is stopped too
-    click.echo(f"serving http://{host}:{port}/ (data: {archive.settings.data_path})")
-    try:
-        waitress_serve(create_app(archive.settings, archive), host=host, port=port, threads=threads)
-    finally:
-        if consumer is not None:
-            consumer.stop()  # SIGINT: the worker finishes the job in hand, then exits
+    secret_key(archive.settings)  # made once, here, before several processes could race to make it
+    archive.catalog.dispose()  # nothing of this process's catalog connections crosses the fork
+    run(archive.settings, host=host, port=port, processes=processes, threads=threads)
+
+
+@main.command("nginx-config")
+@click.option("--upstream", default="127.0.0.1:5000", show_default=True, help="Where `heritage serve` listens.")
+@click.option("--listen", default="80", show_default=True, help="nginx's listen address (443 with --tls-*).")
+@click.option("--server-name", help="The site's host name (default: any).")
+@click.option("--cache-dir", default="/var/lib/nginx/heritage-tiles", show_default=True,
+              type=click.Path(path_type=Path), help="Where nginx keeps public tiles.")
+@click.option("--tls-certificate", type=click.Path(dir_okay=False, path_type=Path), help="Certificate (PEM) for HTTPS.")
+@click.option("--tls-key", type=click.Path(dir_okay=False, path_type=Path), help="Its private key.")
+@click.pass_obj
+def nginx_config(obj: _Context, upstream: str, listen: str, server_name: str | None, cache_dir: Path,
+                 tls_certificate: Path | None, tls_key: Path | None) -> None:
+    """Print the nginx site for this archive: nginx serves /assets/ and, once the app has said who may have them,
+    tiles, media and downloads (X-Accel-Redirect); compresses text; keeps public tiles a minute."""
+    from .web.deploy import nginx_site
+
+    if (tls_certificate is None) != (tls_key is None):
+        raise click.UsageError("--tls-certificate and --tls-key go together")
+    click.echo(nginx_site(obj.archive.settings, upstream=upstream, listen=listen, server_name=server_name,
+                          cache_dir=cache_dir.absolute(), tls_certificate=tls_certificate, tls_key=tls_key), nl=False)
 
 
 @main.command()

@@ -117,6 +117,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("accel_redirect", "", _internal_path,
             "Behind nginx: its internal location serving DATA_DIR (e.g. /_stored/); the app then decides who may "
             "have a tile, medium or download and nginx sends the file (X-Accel-Redirect). Empty: the app sends it."),
+    Setting("proxies", 0, _count,
+            "Reverse proxies in front of the app (behind nginx: 1); the client's address and scheme are then read "
+            "from their X-Forwarded-For and X-Forwarded-Proto (sign-in throttling, the audit log, secure cookies)."),
     Setting("log_level", "INFO", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "Logging level."),
 )
 

@@ -1,5 +1,6 @@
 """A child process kept running: started again (with a growing pause) whenever it dies, stopped gently at the end,
-and killed by the kernel if this process dies first. `heritage serve` keeps its upload worker so."""
+and killed by the kernel if this process dies first. `heritage serve` keeps its web server and its
+upload worker so."""
 from __future__ import annotations
 
 import logging
@@ -22,8 +23,9 @@ class Supervised:
     """One thread starts, watches, restarts and stops the child: the kernel's parent-death signal
     (processes.die_with_parent) follows the thread that forked a child, so that thread must outlive it."""
 
-    def __init__(self, command: list[str], *, name: str):
+    def __init__(self, command: list[str], *, name: str, env: dict[str, str] | None = None):
         self.command = command
+        self.env = env
         self.name = name
         self.process: subprocess.Popen | None = None
         self._stopping = threading.Event()
@@ -35,7 +37,7 @@ class Supervised:
         self._running.wait()
 
     def _spawn(self) -> None:
-        self.process = subprocess.Popen(self.command, preexec_fn=child_of_this_process())
+        self.process = subprocess.Popen(self.command, env=self.env, preexec_fn=child_of_this_process())
         self._started = time.monotonic()
 
     def _watch(self) -> None:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import select, update
 
 from archive import accounts, jobs
@@ -302,8 +303,15 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-def _serve(data_dir: Path) -> subprocess.Popen:
-    """`heritage serve` with its worker, listening."""
+def _answers(port: int) -> bool:
+    try:
+        return requests.get(f"http://{HOST}:{port}/vi/", timeout=10).status_code == 200
+    except requests.ConnectionError:
+        return False
+
+
+def _serve(data_dir: Path) -> tuple[subprocess.Popen, int]:
+    """`heritage serve` with its web server and worker, listening; and its port."""
     port = free_port()
     env = {**_env(), "HERITAGE_BASE_URL": f"http://{HOST}:{port}", "HERITAGE_LOG_LEVEL": "ERROR"}
     serve = subprocess.Popen([sys.executable, "-m", "archive.cli", "--data-dir", str(data_dir), "serve", "--host",
@@ -315,30 +323,48 @@ def _serve(data_dir: Path) -> subprocess.Popen:
         serve.kill()
         serve.wait()
         raise
-    return serve
+    return serve, port
 
 
-def _kill_the_worker_of(serve: subprocess.Popen) -> int:
-    """SIGKILL the worker serve started; returns the pid of the one serve starts in its place."""
-    (worker,) = wait_until(lambda: _children(serve.pid), 30, "the worker started by serve")
+def _children_running(serve: subprocess.Popen, command: str) -> set[int]:
+    """serve's children running that heritage command (web or worker)."""
+    found = set()
+    for pid in _children(serve.pid):
+        try:
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")  # python -m archive.cli --data-dir D cmd
+            if args[5] == command.encode():
+                found.add(pid)
+        except (OSError, IndexError):  # gone meanwhile
+            continue
+    return found
+
+
+def _kill_the_worker_of(serve: subprocess.Popen, command: str = "worker") -> int:
+    """SIGKILL the worker (or the web server) serve started; returns the pid of the one serve starts in its place."""
+    (worker,) = wait_until(lambda: _children_running(serve, command), 30, f"the {command} started by serve")
     os.kill(worker, signal.SIGKILL)
-    (new_worker,) = wait_until(lambda: _children(serve.pid) - {worker}, 30, "a new worker")
+    (new_worker,) = wait_until(lambda: _children_running(serve, command) - {worker}, 30, f"a new {command}")
     return new_worker
 
 
 def test_serve_starts_its_worker_again_when_it_dies_and_the_worker_dies_with_serve(archive, contributor, data_dir,
                                                                                     tmp_path):
-    serve = _serve(data_dir)
+    serve, port = _serve(data_dir)
     try:
         new_worker = _kill_the_worker_of(serve)
+        _kill_the_worker_of(serve, "web")  # the web server is kept running the same way
+        wait_until(lambda: _answers(port), 60, "the site served again")
         photo = make_jpeg(tmp_path / "chùa.jpg", size=(900, 600))
         job_id = upload(archive, contributor, "chùa.jpg", photo.read_bytes())
         wait_until(lambda: _job(archive, job_id).state == "done", 120, "the upload ingested by the new worker")
-        os.kill(serve.pid, signal.SIGKILL)  # serve dies: its worker must not live on alone
+        family = _descendants(serve.pid)  # the worker, the web server and its processes
+        assert new_worker in family and len(family) >= 4
+        os.kill(serve.pid, signal.SIGKILL)  # serve dies: nothing it started may live on alone
         serve.wait(timeout=30)
-        wait_until(lambda: not Path(f"/proc/{new_worker}").exists() or
-                   (Path(f"/proc/{new_worker}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"), 15,
-                   "the worker dying with serve")
+        wait_until(lambda: all(not Path(f"/proc/{pid}").exists() or
+                               Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+                               for pid in family), 30, "the worker and the web server dying with serve")
+        assert not _answers(port)
     finally:
         if serve.poll() is None:
             serve.kill()
@@ -349,7 +375,7 @@ def test_serve_stopped_after_starting_its_worker_again_lets_that_worker_finish_i
                                                                                        data_dir, tmp_path):
     """A restarted worker is stopped as gently as the first one (the kernel's parent-death signal follows the
     thread that started a child, so the thread that starts workers must outlive them)."""
-    serve = _serve(data_dir)
+    serve, _port = _serve(data_dir)
     try:
         _kill_the_worker_of(serve)
         video = make_mp4(tmp_path / "múa.mp4", seconds=30, size="1280x720")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..context import Archive
 from ..settings import Settings
@@ -24,4 +25,7 @@ def create_app(settings: Settings, archive: Archive | None = None) -> Flask:
     app.register_blueprint(oai.bp)
     app.register_blueprint(open_data.bp)
     site.init_app(app)
+    if app.config["ARCHIVE"].settings.proxies:  # behind nginx: the client is who the proxies say
+        hops = app.config["ARCHIVE"].settings.proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app

@@ -5,10 +5,9 @@ Ids in every document come from the ``base_url`` setting. Everything answers wit
 from __future__ import annotations
 
 import json
-import os
+import mimetypes
 
-from flask import Blueprint, Response, current_app, redirect, request, send_file
-from werkzeug.wsgi import wrap_file
+from flask import Blueprint, Response, current_app, redirect, request
 
 from iiif import image_render, image_request
 from iiif.collections import collection_document
@@ -21,9 +20,9 @@ from iiif.urls import Urls
 
 from ..access import original_reveals_private
 from ..errors import NotFound
-from ..text import without_controls
 from .auth import current_viewer
 from .cors import open_to_every_origin
+from .sendfile import send_stored
 
 bp = Blueprint("iiif", __name__)
 MAX_AGE = 3600
@@ -112,7 +111,7 @@ def image(sha: str, region: str, size: str, rotation: str, quality_format: str):
     resolved = image_request.resolve(req, pyramid.width, pyramid.height, limits)
     stored = image_render.stored_file(pyramid, req, resolved)
     if stored is not None:
-        response = _stored_image(stored, req.mime)
+        response = send_stored(stored, req.mime, max_age=MAX_AGE, whole=True)
     else:
         response = Response(image_render.render(pyramid, req, resolved), mimetype=req.mime)
         response.cache_control.public, response.cache_control.max_age = True, MAX_AGE
@@ -120,17 +119,6 @@ def image(sha: str, region: str, size: str, rotation: str, quality_format: str):
     response.headers["Link"] = (f'<{_urls().image_service(sha)}/{canonical}>;rel="canonical", '
                                 f'<{PROFILE_URI}>;rel="profile"')
     return response
-
-
-def _stored_image(path, mime: str) -> Response:
-    """A stored tile or thumbnail, whole (leaner than send_file, which the many tile requests would pay for)."""
-    fh = open(path, "rb")
-    stat = os.fstat(fh.fileno())
-    response = Response(wrap_file(request.environ, fh), mimetype=mime, direct_passthrough=True)
-    response.content_length = stat.st_size
-    response.set_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}")
-    response.cache_control.public, response.cache_control.max_age = True, MAX_AGE
-    return response.make_conditional(request)
 
 
 @bp.get("/media/<sha>/original")
@@ -142,9 +130,7 @@ def original(sha: str):
                                                                                           current_viewer()):
             raise NotFound(f"the original of {sha} is not offered for download")
         mime, name = media.mime, media.original_name
-    return send_file(archive.store.original_path(sha), mimetype=mime, as_attachment=True,
-                     download_name=without_controls(name),
-                     conditional=True, max_age=MAX_AGE)
+    return send_stored(archive.store.original_path(sha), mime, max_age=MAX_AGE, download_name=name)
 
 
 @bp.get("/media/<sha>/captions/<language>.vtt")
@@ -152,8 +138,7 @@ def captions(sha: str, language: str):
     archive = _archive()
     with archive.catalog.session() as s:
         caption_sha = visible_caption(s, sha, language, current_viewer()).sha256
-    return send_file(archive.store.original_path(caption_sha), mimetype="text/vtt; charset=utf-8",
-                     conditional=True, max_age=MAX_AGE)
+    return send_stored(archive.store.original_path(caption_sha), "text/vtt; charset=utf-8", max_age=MAX_AGE)
 
 
 @bp.get("/media/<sha>/<name>")
@@ -166,4 +151,5 @@ def derivative(sha: str, name: str):
         offered = {media.derivatives.get(key) for key in DERIVATIVE_FILES} if media.derivatives else set()
     if name not in offered - {None}:
         raise NotFound(f"no file {name!r} for {sha}")
-    return send_file(archive.store.derivative_dir(sha) / name, conditional=True, max_age=MAX_AGE)
+    path = archive.store.derivative_dir(sha) / name
+    return send_stored(path, mimetypes.guess_type(name)[0] or "application/octet-stream", max_age=MAX_AGE)
