@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Iterator
 
-from sqlalchemy import DateTime, Integer, func, insert, select, text
+from sqlalchemy import DateTime, Integer, delete, func, insert, select, text
 
 from ..errors import ArchiveError
 from .db import Catalog
@@ -32,6 +32,9 @@ class TableCheck:
     table: str
     rows: int
     sha256: str
+
+
+SEEDED = {"generation"}  # tables whose rows the migrations make: the copy replaces them
 
 
 def _canonical(value):
@@ -80,11 +83,13 @@ def copy_catalog(source: Catalog, target: Catalog) -> list[TableCheck]:
     target.upgrade()
     with target.engine.connect() as conn:
         filled = [t.name for t in Base.metadata.sorted_tables
-                  if conn.execute(select(func.count()).select_from(t)).scalar()]
+                  if t.name not in SEEDED and conn.execute(select(func.count()).select_from(t)).scalar()]
     if filled:
         raise CopyError(f"the target catalog is not empty (rows in {', '.join(filled)}); copy into a new database")
     with target.engine.begin() as conn:
         for table in Base.metadata.sorted_tables:
+            if table.name in SEEDED:
+                conn.execute(delete(table))
             batch = []
             for row in _rows(source, table):
                 batch.append(_for_target(table, row))
