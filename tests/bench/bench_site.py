@@ -14,7 +14,7 @@ many URLs so that no one cached page answers the run:
 
 Stacks: ``embedded`` is `heritage serve` as the README's first command runs it (gunicorn, one process per core,
 SQLite, Whoosh); ``production`` is tests/production_stack.py (nginx with the site of `heritage nginx-config` in front
-of `heritage serve --processes 2`) on a PostgreSQL catalog copied by `heritage migrate-catalog` and a Redis queue,
+of `heritage serve --processes 4`) on a PostgreSQL catalog copied by `heritage migrate-catalog` and a Redis queue,
 both servers started here. ``search, uncached`` repeats the search run on the production stack with the page cache
 off (HERITAGE_PAGE_CACHE_ENTRIES=0): what each search costs when nothing is kept. The static reference is nginx serving
 every page's bytes as a file, cycled the same way. Prints p50/p95/p99 latency, requests per second and errors, the
@@ -134,12 +134,12 @@ def wrk(url: str, paths: list[str], root: Path, name: str, duration: int, connec
     return Run(n, micros / 1e6, p50 / 1000, p95 / 1000, p99 / 1000, sum(errors))
 
 
-def warm(url: str, paths: list[str]) -> None:
-    """Each URL asked for a few times: every web process has started and imported what it needs."""
-    with requests.Session() as session:
-        for _ in range(3):
-            for path in paths:
-                session.get(url + path, timeout=60).raise_for_status()
+def warm(url: str, paths: list[str], rounds: int = 6) -> None:
+    """Each URL asked for several times, each on a new connection (a kept-alive one stays with one web process), so
+    that every process has started, imported what it needs and most likely made each page once."""
+    for _ in range(rounds):
+        for path in paths:
+            requests.get(url + path, timeout=60).raise_for_status()
 
 
 @contextmanager
@@ -178,9 +178,10 @@ def production_servers(data_dir: Path) -> Iterator[tuple[str, str]]:
 
 @contextmanager
 def production(data_dir: Path, prefix: Path, servers: tuple[str, str], **settings: str) -> Iterator[str]:
-    """nginx + `heritage serve --processes 2` on the PostgreSQL catalog and the Redis queue."""
+    """nginx + `heritage serve --processes 4` (as deploy/systemd/heritage-web.service) on the PostgreSQL catalog and
+    the Redis queue."""
     database, queue = servers
-    with production_stack(data_dir, prefix, processes=2, HERITAGE_DATABASE_URL=database, HERITAGE_QUEUE_URL=queue,
+    with production_stack(data_dir, prefix, processes=4, HERITAGE_DATABASE_URL=database, HERITAGE_QUEUE_URL=queue,
                           **settings) as running:
         yield running.url
 
