@@ -234,6 +234,37 @@ def test_whoosh_posting_blocks_decode_like_whoosh_iterates(tmp_path):
     assert backend.count(SearchRequest(q="mục")) == len(kept)
 
 
+def _postings(backend: WhooshBackend) -> dict:
+    """Every term's postings (with their positions) and every stored document of a one-segment index."""
+    with backend._index().searcher() as searcher:
+        reader = searcher.reader()
+        return {"terms": {(field, term): list(reader.postings(field, term).items_as("positions")
+                                              if field.endswith(("_pos", "_han")) else
+                                              reader.postings(field, term).all_ids())
+                          for field, term in reader.all_terms()},
+                "stored": list(reader.all_stored_fields())}
+
+
+def test_whoosh_rebuild_spilling_postings_to_disk_writes_the_same_index(tmp_path, monkeypatch):
+    vocab = Vocabularies()
+    docs = [build_document(Source(id=f"d{n:04d}", type="image", status="published", access="public",
+                                  record={"title": {"vi": f"lễ hội {n} {'chùa' if n % 3 else 'đình'}",
+                                                    "zh-Hant": "天后宮" if n % 2 else "元宵節", "en": "Lantern"},
+                                          "community": "hoa"}), vocab) for n in range(800)]
+    in_memory = WhooshBackend(tmp_path / "memory", vocab)
+    in_memory.rebuild(docs)
+    monkeypatch.setattr(whoosh_backend, "REBUILD_MB", 0.05)  # a run on disk every few hundred postings
+    runs = []
+    add_run = whoosh_backend._GroupingPool._add_run
+    monkeypatch.setattr(whoosh_backend._GroupingPool, "_add_run", lambda pool, path: (runs.append(path),
+                                                                                       add_run(pool, path)))
+    spilled = WhooshBackend(tmp_path / "spilled", vocab)
+    spilled.rebuild(docs)
+    assert len(runs) > 10
+    assert _postings(spilled) == _postings(in_memory)
+    assert spilled.count(SearchRequest(q='"天后宮"')) == 400 and spilled.count(SearchRequest(q="dinh")) == 267
+
+
 def test_the_worker_applies_what_waits_in_the_outbox_every_minute(tmp_path, heritage, archive, monkeypatch, caplog):
     from datetime import datetime
 
