@@ -156,7 +156,9 @@ def reindex(archive, *, progress: bool = True, backend=None) -> int:
             for doc in _all_documents(archive, archive.settings.workers):
                 bar.update(1)
                 yield doc
+            bar.set_postfix_str("writing the index")  # Whoosh sorts and writes its postings after the last document
         count = backend.rebuild(counted())
+        bar.set_postfix_str("done")
     if covered is not None and backend is archive.search:
         with archive.catalog.session() as s:
             s.execute(delete(IndexOutbox).where(IndexOutbox.id <= covered))
