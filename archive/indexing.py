@@ -10,6 +10,7 @@ never undoes a catalog commit: the rows stay in the outbox, applied at the next 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from typing import ContextManager, Iterable, Iterator
 
 from sqlalchemy import delete, func, select
@@ -21,7 +22,8 @@ from search.errors import SearchUnavailable
 
 from . import generation
 from .catalog.models import IndexOutbox, Item
-from .processes import exclusive
+from .processes import exclusive, worker_pool
+from .vocabularies import Vocabularies
 
 log = logging.getLogger(__name__)
 
@@ -42,26 +44,52 @@ def _index_lock(archive) -> ContextManager[None]:
     return exclusive(archive.settings.data_path / "index.lock", "search index update")
 
 
-def _documents(archive, ids: list[str] | None) -> Iterator[IndexDocument | str]:
-    """Documents of the given items (all items when ``ids`` is None), in id order; the id of an item that is no
-    longer in the catalog instead of its document."""
-    options = (selectinload(Item.collections), selectinload(Item.files))
-    if ids is None:
-        after = ""
-        while True:
-            with archive.catalog.session() as s:
-                items = list(s.scalars(select(Item).options(*options).where(Item.id > after)
-                                      .order_by(Item.id).limit(CHUNK)))
-                sources = [source_of(item) for item in items]
-            if not sources:
-                return
-            yield from (build_document(source, archive.vocab) for source in sources)
-            after = sources[-1].id
+_OPTIONS = (selectinload(Item.collections), selectinload(Item.files))
+
+
+def _all_sources(archive) -> Iterator[list[Source]]:
+    """The sources of every item, in id order, a chunk at a time (one short read transaction per chunk)."""
+    after = ""
+    while True:
+        with archive.catalog.session() as s:
+            items = s.scalars(select(Item).options(*_OPTIONS).where(Item.id > after).order_by(Item.id).limit(CHUNK))
+            sources = [source_of(item) for item in items]
+        if not sources:
+            return
+        yield sources
+        after = sources[-1].id
+
+
+def _build(vocab: Vocabularies, sources: list[Source]) -> list[IndexDocument]:
+    return [build_document(source, vocab) for source in sources]
+
+
+def _all_documents(archive, workers: int) -> Iterator[IndexDocument]:
+    """Every item's document, in id order. With several workers the analysis (most of a rebuild's Python time) runs
+    in a pool of forked processes, a few chunks ahead of the writer, while this process reads the catalog and
+    writes the index."""
+    if workers <= 1:
+        for sources in _all_sources(archive):
+            yield from _build(archive.vocab, sources)
+        return
+    with worker_pool(workers) as pool:
+        ahead: deque = deque()
+        for sources in _all_sources(archive):
+            ahead.append(pool.submit(_build, archive.vocab, sources))
+            if len(ahead) > 2 * workers:
+                yield from ahead.popleft().result()
+        while ahead:
+            yield from ahead.popleft().result()
+
+
+def _documents(archive, ids: list[str]) -> Iterator[IndexDocument | str]:
+    """Documents of the given items, in the order given; the id of an item that is no longer in the catalog
+    instead of its document."""
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         with archive.catalog.session() as s:
             sources = {item.id: source_of(item)
-                       for item in s.scalars(select(Item).options(*options).where(Item.id.in_(chunk)))}
+                       for item in s.scalars(select(Item).options(*_OPTIONS).where(Item.id.in_(chunk)))}
         for id_ in chunk:
             yield build_document(sources[id_], archive.vocab) if id_ in sources else id_
 
@@ -127,10 +155,12 @@ def reindex(archive, *, progress: bool = True, backend=None) -> int:
         covered = s.scalar(select(func.max(IndexOutbox.id)))
     with _index_lock(archive), tqdm(total=total, unit="item", desc="reindex", disable=not progress) as bar:
         def counted() -> Iterator[IndexDocument]:
-            for doc in _documents(archive, None):
+            for doc in _all_documents(archive, archive.settings.workers):
                 bar.update(1)
                 yield doc
+            bar.set_postfix_str("writing the index")  # Whoosh sorts and writes its postings after the last document
         count = backend.rebuild(counted())
+        bar.set_postfix_str("done")
     if covered is not None and backend is archive.search:
         with archive.catalog.session() as s:
             s.execute(delete(IndexOutbox).where(IndexOutbox.id <= covered))

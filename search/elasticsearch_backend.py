@@ -44,6 +44,10 @@ def mapping() -> dict:
 
 
 SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0}  # one shard: exact facet counts and frequencies
+# While a new index is filled (nothing searches it yet): no refreshes, and the translog synced in the background
+# instead of at every bulk request; both are set back before the alias moves to it.
+BUILDING = {"refresh_interval": "-1", "translog.durability": "async"}
+SERVING = {"refresh_interval": None, "translog.durability": "request"}
 
 
 def _source(doc: IndexDocument) -> dict:
@@ -155,12 +159,12 @@ class ElasticsearchBackend(SearchBackend):
     def rebuild(self, docs: Iterable[IndexDocument]) -> int:
         old = self._indices_behind_alias()
         new = f"{self.alias}-{time.time_ns()}"
-        self._call("create the new index", self.client.indices.create, index=new,
-                   settings={**SETTINGS, "refresh_interval": "-1"}, mappings=mapping())
+        self._call("create the new index", self.client.indices.create, index=new, settings={**SETTINGS, **BUILDING},
+                   mappings=mapping())
         actions = ({"_index": new, "_id": doc.id, "_source": _source(doc)} for doc in docs)
         count = self._bulk("index documents", actions)
-        self._call("enable refreshes", self.client.indices.put_settings, index=new,
-                   settings={"refresh_interval": None})
+        self._call("set the index's serving settings", self.client.indices.put_settings, index=new,
+                   settings=SERVING)
         self._call("refresh the new index", self.client.indices.refresh, index=new)
         actions = [{"add": {"index": new, "alias": self.alias}}] + [
             {"remove": {"index": index, "alias": self.alias}} for index in old]

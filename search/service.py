@@ -8,8 +8,6 @@ from archive.vocabularies import Vocabularies
 
 from .backend import SearchBackend
 
-MAX_WRITER_PROCS = 4  # each writer process of a rebuild leaves one segment, and queries visit every segment
-
 
 def open_backend(settings: Settings, vocab: Vocabularies) -> SearchBackend:
     """The backend HERITAGE_SEARCH_BACKEND names; nothing connects until the first call."""
@@ -17,4 +15,4 @@ def open_backend(settings: Settings, vocab: Vocabularies) -> SearchBackend:
         from .elasticsearch_backend import ElasticsearchBackend
         return ElasticsearchBackend(settings.elasticsearch_url, vocab)
     from .whoosh_backend import WhooshBackend
-    return WhooshBackend.in_data_dir(Path(settings.data_path), vocab, procs=min(settings.workers, MAX_WRITER_PROCS))
+    return WhooshBackend.in_data_dir(Path(settings.data_path), vocab)

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 2  # 2: the embargo date in the packed column
 POSITION_GAP = 100  # between the values of a field, so no phrase spans two values (as in Elasticsearch)
 WRITE_TIMEOUT = 60.0  # seconds to wait for another process's write lock
+REBUILD_MB = 4096  # postings a rebuild keeps in memory before it sorts them to disk (100,000 items: about 3 GB)
 CACHE_BYTES = 128 * 1024**2  # decoded posting lists kept in memory
 MISSING = -1  # date of an undated item
 LAST = 10**9  # sort key of a missing value
@@ -108,6 +109,38 @@ def _whoosh_fields(doc: IndexDocument) -> dict:
         if _stream(name) in PHRASE_STREAMS:
             values[_positional(name)] = tokens
     return values
+
+
+class _GroupingPool(writing.PostingPool):
+    """Whoosh's posting pool, grouped by term as postings arrive, so the writer sorts the distinct terms once
+    instead of every posting, and writes nothing to disk below its memory limit (Whoosh pickles each posting into
+    sorted runs on disk and merges them back: most of a rebuild's time). Documents are added in order, so each
+    term's postings are already in document order."""
+
+    def __init__(self, tempstore, segment, limitmb: int):
+        super().__init__(tempstore, segment, limitmb=limitmb)
+        self.grouped: dict[tuple[str, bytes], list[tuple]] = defaultdict(list)
+
+    def add(self, item):
+        self.grouped[item[0], item[1]].append(item)
+        self.currentsize += 100 + len(item[1]) + len(item[4] or b"")
+        if self.currentsize > self.limit:
+            self.save()
+
+    def _sorted(self):
+        grouped, self.grouped = self.grouped, defaultdict(list)
+        for key in sorted(grouped):
+            yield from grouped.pop(key)
+
+    def save(self):
+        if self.grouped:
+            path, f = self._new_run()
+            self._write_run(f, self._sorted())
+            self._add_run(path)
+        self.currentsize = 0
+
+    def items(self, maxfiles=128):
+        return self._sorted() if not self.runs else super().items(maxfiles)
 
 
 class _Codes:
@@ -206,10 +239,9 @@ class _View:
 class WhooshBackend(SearchBackend):
     name = "whoosh"
 
-    def __init__(self, path: Path, vocab: Vocabularies, *, procs: int = 1):
+    def __init__(self, path: Path, vocab: Vocabularies):
         super().__init__(vocab)
         self.path = Path(path)
-        self.procs = procs  # writer processes for rebuild (Whoosh writes postings in pure Python)
         self._lock = threading.RLock()  # one query at a time: Whoosh readers share file handles
         self._ix = None
         self._searcher = None
@@ -221,8 +253,8 @@ class WhooshBackend(SearchBackend):
         self._cached_bytes = 0
 
     @classmethod
-    def in_data_dir(cls, data_path: Path, vocab: Vocabularies, *, procs: int = 1) -> WhooshBackend:
-        return cls(data_path / "search" / f"whoosh-v{SCHEMA_VERSION}", vocab, procs=procs)
+    def in_data_dir(cls, data_path: Path, vocab: Vocabularies) -> WhooshBackend:
+        return cls(data_path / "search" / f"whoosh-v{SCHEMA_VERSION}", vocab)
 
     # -- writing ---------------------------------------------------------------------------------------------
 
@@ -271,8 +303,9 @@ class WhooshBackend(SearchBackend):
 
     def rebuild(self, docs: Iterable[IndexDocument]) -> int:
         with self._lock:
-            options = {"procs": self.procs, "multisegment": True} if self.procs > 1 else {}
-            writer = self._writer(limitmb=256, **options)
+            # One writer and one segment: the analysis is done in parallel before (archive.indexing).
+            writer = self._writer()
+            writer.pool = _GroupingPool(writer._tempstorage, writer.newsegment, REBUILD_MB)
             count = 0
             try:
                 for doc in docs:

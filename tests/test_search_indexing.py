@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import re
 import socket
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +28,7 @@ from search.documents import Source, build_document
 from search.elasticsearch_backend import ElasticsearchBackend
 from search.request import SearchRequest
 from search.whoosh_backend import WhooshBackend
+from tests.conftest import heritage_subprocess
 from tests.media import make_jpeg
 from tests.catalogs import command_env, database_url
 
@@ -93,6 +96,42 @@ def test_reindex_rebuilds_from_the_catalog(tmp_path, heritage, archive):
     assert "3/3" in result.output  # the progress bar
     assert ids(fresh, "boat") == ["ix-boat"]
     fresh.search.close()
+
+
+SCRIPTS = [
+    {"id": "sc-han", "title": {"vi": "Hội quán Tuệ Thành", "zh-Hant": "穗城會館天后宮"}, "community": "hoa"},
+    {"id": "sc-khmer", "title": {"vi": "Lễ Chôl Chnăm Thmây", "km": "បុណ្យចូលឆ្នាំថ្មី"}, "community": "khmer",
+     "description": {"km": "ទូកប្រណាំង វត្ត ១៩៩៥", "en": "Boat races at the pagodas"}},
+    {"id": "sc-cham", "title": {"vi": "Lễ hội Katê", "cjm-Cham": "ꨀꨇꩉ ꨌꩌ"}, "community": "cham",
+     "subjects": ["múa", "trống Ghinăng"], "creators": [{"name": "Đàng Năng Thọ"}]},
+    {"id": "sc-vi", "title": {"vi": "Đua ghe ngo trên sông", "en": "Ngo boat racing"}, "community": "khmer",
+     "description": {"vi": "Mả, má, mà: lễ cúng tổ tiên ở chùa.", "en": "Ancestors' offerings"}, "date": "1975"},
+]
+
+
+def test_parallel_analysis_builds_the_same_documents_as_serial(tmp_path, heritage, archive):
+    records = SCRIPTS + [{**record, "id": f"{record['id']}-{n}"} for n in range(150) for record in SCRIPTS]
+    assert heritage("import-records", write_jsonl(tmp_path / "r.jsonl", records)).exit_code == 0
+    serial = list(indexing._all_documents(archive, 1))
+    parallel = list(indexing._all_documents(archive, 2))
+    assert len(serial) == len(records) > indexing.CHUNK  # more than one chunk goes through the pool
+    assert [d.id for d in serial] == sorted(d["id"] for d in records)
+    assert parallel == serial
+    fields = {name for doc in serial for name, values in doc.text.items() if values}
+    assert {"title_han", "title_khmer", "title_cham", "title_exact", "title_folded", "all_stem"} <= fields
+
+
+def test_reindex_shows_count_and_rate_on_stderr_and_quiet_hides_them(tmp_path, data_dir, heritage):
+    assert heritage("import-records", write_jsonl(tmp_path / "r.jsonl", SCRIPTS)).exit_code == 0
+    shown = heritage_subprocess(data_dir, "reindex", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = shown.communicate(timeout=120)
+    assert shown.returncode == 0 and "reindex: 4 items indexed (whoosh)" in out
+    final = err.replace("\r", "\n").strip().splitlines()[-1]
+    assert "4/4" in final and re.search(r"\d+(\.\d+)?item/s", final), err
+    quiet = heritage_subprocess(data_dir, "reindex", "--quiet", stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+    out, err = quiet.communicate(timeout=120)
+    assert quiet.returncode == 0 and "reindex: 4 items indexed (whoosh)" in out and "item/s" not in err
 
 
 def test_cli_search_prints_the_top_hits(tmp_path, heritage):
@@ -193,6 +232,37 @@ def test_whoosh_posting_blocks_decode_like_whoosh_iterates(tmp_path):
     kept = {n for n in range(700) if n % 7} | {0, 1, 2}
     assert backend.count(SearchRequest(q="lẻ")) == sum(1 for n in kept if n % 2 == 0)
     assert backend.count(SearchRequest(q="mục")) == len(kept)
+
+
+def _postings(backend: WhooshBackend) -> dict:
+    """Every term's postings (with their positions) and every stored document of a one-segment index."""
+    with backend._index().searcher() as searcher:
+        reader = searcher.reader()
+        return {"terms": {(field, term): list(reader.postings(field, term).items_as("positions")
+                                              if field.endswith(("_pos", "_han")) else
+                                              reader.postings(field, term).all_ids())
+                          for field, term in reader.all_terms()},
+                "stored": list(reader.all_stored_fields())}
+
+
+def test_whoosh_rebuild_spilling_postings_to_disk_writes_the_same_index(tmp_path, monkeypatch):
+    vocab = Vocabularies()
+    docs = [build_document(Source(id=f"d{n:04d}", type="image", status="published", access="public",
+                                  record={"title": {"vi": f"lễ hội {n} {'chùa' if n % 3 else 'đình'}",
+                                                    "zh-Hant": "天后宮" if n % 2 else "元宵節", "en": "Lantern"},
+                                          "community": "hoa"}), vocab) for n in range(800)]
+    in_memory = WhooshBackend(tmp_path / "memory", vocab)
+    in_memory.rebuild(docs)
+    monkeypatch.setattr(whoosh_backend, "REBUILD_MB", 0.05)  # a run on disk every few hundred postings
+    runs = []
+    add_run = whoosh_backend._GroupingPool._add_run
+    monkeypatch.setattr(whoosh_backend._GroupingPool, "_add_run", lambda pool, path: (runs.append(path),
+                                                                                       add_run(pool, path)))
+    spilled = WhooshBackend(tmp_path / "spilled", vocab)
+    spilled.rebuild(docs)
+    assert len(runs) > 10
+    assert _postings(spilled) == _postings(in_memory)
+    assert spilled.count(SearchRequest(q='"天后宮"')) == 400 and spilled.count(SearchRequest(q="dinh")) == 267
 
 
 def test_the_worker_applies_what_waits_in_the_outbox_every_minute(tmp_path, heritage, archive, monkeypatch, caplog):

@@ -11,8 +11,10 @@ FTS5 and to tantivy.
 
 The references get the same text: FTS5 uses ``unicode61 remove_diacritics 2`` with đ folded beforehand, tantivy a
 simple tokenizer with lower-casing and ASCII folding; Han characters are spaced out for both (their tokenizers
-would otherwise keep a run of Han characters as one word). Their index time is only their own indexing; ours
-includes the Python analysis (search.analysis) that both our backends need.
+would otherwise keep a run of Han characters as one word). Their index time is only their own indexing; ours is
+what ``heritage reindex`` does: the records are first stored in a SQLite catalog (not timed), and the time is
+archive.indexing.reindex into each backend, reading the catalog, analysing (search.analysis, in HERITAGE_WORKERS
+forked processes, by default one per core) and writing the index.
 
 Whoosh and Elasticsearch run the archive's whole search path (parse, plan, execute, highlight). Whoosh is measured
 twice: the first run of each query (its decoded posting lists not yet cached) and the repeated runs.
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import random
 import shutil
 import sqlite3
@@ -36,12 +37,16 @@ from typing import Callable, Iterator
 import regex
 import tantivy
 
+from sqlalchemy import insert
+
+from archive.catalog.models import Collection, Item, item_collections
+from archive.context import Archive
+from archive.indexing import reindex
 from archive.records import edtf_bounds
-from archive.vocabularies import Vocabularies
-from search.documents import Source, build_document, day_number, decades
+from archive.settings import load_settings
+from search.documents import day_number, decades
 from search.elasticsearch_backend import ElasticsearchBackend
 from search.request import SearchRequest
-from search.service import MAX_WRITER_PROCS
 from search.whoosh_backend import WhooshBackend
 
 VI = ("lễ hội chùa đình miếu đền tết nguyên tiêu đán trung thu người hoa khmer chăm múa lân rồng đèn lồng trống "
@@ -122,12 +127,22 @@ def generate(count: int, seed: int = 7) -> list[dict]:
     return records
 
 
-def _source(record: dict) -> Source:
-    start, end = bounds(record["date"])
-    rec = {k: v for k, v in record.items() if k not in ("id", "type")}
-    return Source(id=record["id"], type=record["type"], status="published", access=record["access"],
-                  record=rec, date_start=start, date_end=end,
-                  collections=[(c, {"vi": c, "en": c}) for c in record.get("collections", [])])
+def catalog(root: Path, records: list[dict]) -> Archive:
+    """An archive whose SQLite catalog holds the records (their collections too), for ``heritage reindex``."""
+    archive = Archive(load_settings({}, data_dir=str(root / "archive")))
+    rows, links = [], []
+    for record in records:
+        start, end = bounds(record["date"])
+        rows.append({"id": record["id"], "type": record["type"], "status": "published", "access": record["access"],
+                     "community": record["community"], "festival": record.get("festival"),
+                     "place": record.get("place"), "date": record["date"], "date_start": start, "date_end": end,
+                     "record": {k: v for k, v in record.items() if k not in ("id", "type", "access")}})
+        links += [{"item_id": record["id"], "collection_id": c} for c in record.get("collections", [])]
+    with archive.catalog.session() as s:
+        s.execute(insert(Collection), [{"id": c, "title": {"vi": c, "en": c}} for c in COLLECTIONS])
+        s.execute(insert(Item), rows)
+        s.execute(insert(item_collections), links)
+    return archive
 
 
 @dataclass
@@ -298,13 +313,14 @@ class Tantivy:
 
 
 class Ours:
-    def __init__(self, backend, vocab: Vocabularies):
+    def __init__(self, backend, archive: Archive):
         self.backend = backend
-        self.vocab = vocab
+        self.archive = archive
         self.name = backend.name
 
     def index(self, records: list[dict]) -> None:
-        self.backend.rebuild(build_document(_source(r), self.vocab) for r in records)
+        indexed = reindex(self.archive, progress=False, backend=self.backend)
+        assert indexed == len(records), (indexed, len(records))
 
     def size(self) -> int:
         return self.backend.size_bytes()
@@ -365,12 +381,13 @@ def report(size: int, results: dict[str, Figures]) -> None:
               f"{p95 * 1e3:9.1f}{_ratio(p95, fts.p95):>8}{_ratio(p95, tv.p95):>9}", flush=True)
 
 
-def engines(root: Path, es_url: str | None, vocab: Vocabularies) -> Iterator:
+def engines(root: Path, es_url: str | None, archive: Archive) -> Iterator:
     yield Fts5(root)
     yield Tantivy(root)
-    yield Ours(WhooshBackend(root / "whoosh", vocab, procs=min(os.cpu_count() or 1, MAX_WRITER_PROCS)), vocab)
+    yield Ours(WhooshBackend(root / "whoosh", archive.vocab), archive)
     if es_url:
-        yield Ours(ElasticsearchBackend(es_url, vocab, index=f"bench-{time.time_ns()}", request_timeout=120), vocab)
+        yield Ours(ElasticsearchBackend(es_url, archive.vocab, index=f"bench-{time.time_ns()}", request_timeout=120),
+                   archive)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -379,7 +396,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query after the first")
     parser.add_argument("--no-elasticsearch", action="store_true", help="skip Elasticsearch (no node started)")
     args = parser.parse_args(argv)
-    vocab = Vocabularies()
     node = None
     if not args.no_elasticsearch:
         from tests.elasticsearch_node import start_node
@@ -390,13 +406,15 @@ def main(argv: list[str] | None = None) -> None:
             root = Path(tempfile.mkdtemp(prefix=f"bench-search-{size}-"))
             results = {}
             try:
-                for engine in engines(root, node.url if node else None, vocab):
+                archive = catalog(root, records)
+                for engine in engines(root, node.url if node else None, archive):
                     results[engine.name] = measure(engine, records, args.repeat)
                     if isinstance(engine, Ours):
                         if isinstance(engine.backend, ElasticsearchBackend):
                             engine.backend.drop()
                         engine.backend.close()
                 report(size, results)
+                archive.catalog.dispose()
             finally:
                 shutil.rmtree(root, ignore_errors=True)
     finally:
