@@ -350,8 +350,8 @@ def _web_server_options(command):
         click.option("--port", default=5000, show_default=True, type=int),
         click.option("--processes", default=os.cpu_count() or 1, show_default="the number of cores",
                      type=click.IntRange(1), help="Web server processes (gunicorn)."),
-        click.option("--threads", default=8, show_default=True, type=click.IntRange(1),
-                     help="Threads per web process."),
+        click.option("--threads", default=4, show_default=True, type=click.IntRange(1),
+                     help="Threads per web process (more lengthen the slowest answers: tests/bench/bench_site.py)."),
     )):
         command = option(command)
     return command

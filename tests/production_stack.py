@@ -60,7 +60,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def production_stack(data_dir: Path, prefix: Path, *, processes: int = 2, threads: int = 8,
+def production_stack(data_dir: Path, prefix: Path, *, processes: int = 2, threads: int = 4,
                      **settings: str) -> Iterator[Stack]:
     """``settings`` are more HERITAGE_* variables (e.g. DATABASE_URL, QUEUE_URL, SEARCH_BACKEND)."""
     prefix.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ many URLs so that no one cached page answers the run:
 
 Stacks: ``embedded`` is `heritage serve` as the README's first command runs it (gunicorn, one process per core,
 SQLite, Whoosh); ``production`` is tests/production_stack.py (nginx with the site of `heritage nginx-config` in front
-of `heritage serve --processes 4`) on a PostgreSQL catalog copied by `heritage migrate-catalog` and a Redis queue,
+of `heritage serve`, a process per core) on a PostgreSQL catalog copied by `heritage migrate-catalog` and a Redis queue,
 both servers started here. ``search, uncached`` repeats the search run on the production stack with the page cache
 off (HERITAGE_PAGE_CACHE_ENTRIES=0): what each search costs when nothing is kept. The static reference is nginx serving
 every page's bytes as a file, cycled the same way. Prints p50/p95/p99 latency, requests per second and errors, the
@@ -23,6 +23,7 @@ ratio to the static reference, and requests per second against the figures of is
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -178,10 +179,10 @@ def production_servers(data_dir: Path) -> Iterator[tuple[str, str]]:
 
 @contextmanager
 def production(data_dir: Path, prefix: Path, servers: tuple[str, str], **settings: str) -> Iterator[str]:
-    """nginx + `heritage serve --processes 4` (as deploy/systemd/heritage-web.service) on the PostgreSQL catalog and
-    the Redis queue."""
+    """nginx + `heritage serve` (a process per core, 4 threads each) on the PostgreSQL catalog and the Redis
+    queue."""
     database, queue = servers
-    with production_stack(data_dir, prefix, processes=4, HERITAGE_DATABASE_URL=database, HERITAGE_QUEUE_URL=queue,
+    with production_stack(data_dir, prefix, processes=os.cpu_count() or 1, threads=4, HERITAGE_DATABASE_URL=database, HERITAGE_QUEUE_URL=queue,
                           **settings) as running:
         yield running.url
 
