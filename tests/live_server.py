@@ -22,6 +22,7 @@ from archive.context import Archive
 from archive.settings import load_settings
 from archive.web import create_app
 from tests.catalogs import command_env, database_url
+from tests.servers import stop
 
 HOST = "127.0.0.1"
 
@@ -94,9 +95,4 @@ def live_subprocess(data_dir: Path, *, threads: int = 8) -> Iterator[Live]:
         wait_for_port(port, proc)
         yield Live(url, port)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout=10)

@@ -4,7 +4,6 @@ prefix, with the app told to leave stored files to nginx (HERITAGE_ACCEL_REDIREC
 address (HERITAGE_PROXIES=1)."""
 from __future__ import annotations
 
-import getpass
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -13,30 +12,10 @@ from pathlib import Path
 from typing import Iterator
 
 from tests.catalogs import command_env
+from tests.bench.nginx import run_nginx
 from tests.live_server import HOST, free_port, wait_for_port
+from tests.servers import stop
 
-NGINX = """
-daemon off;
-user {user};
-worker_processes auto;
-pid {prefix}/nginx.pid;
-error_log {prefix}/nginx-error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 100000;
-  client_body_temp_path {prefix}/body;
-  proxy_temp_path {prefix}/proxy;
-  fastcgi_temp_path {prefix}/fastcgi;
-  uwsgi_temp_path {prefix}/uwsgi;
-  scgi_temp_path {prefix}/scgi;
-  include {prefix}/heritage.conf;
-}}
-"""
 INTERNAL = "/_stored/"
 
 
@@ -47,16 +26,6 @@ class Stack:
     app: subprocess.Popen
     nginx: subprocess.Popen
     prefix: Path
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @contextmanager
@@ -73,14 +42,15 @@ def production_stack(data_dir: Path, prefix: Path, *, processes: int = 2, thread
                            f"{HOST}:{nginx_port}", "--cache-dir", str(prefix / "tiles")],
                           env=env, capture_output=True, text=True, check=True).stdout
     (prefix / "heritage.conf").write_text(site)
-    (prefix / "nginx.conf").write_text(NGINX.format(user=getpass.getuser(), prefix=prefix))
     app = subprocess.Popen([*cli, "serve", "--no-worker", "--host", HOST, "--port", str(app_port), "--processes",
                             str(processes), "--threads", str(threads)], env=env, stdout=subprocess.DEVNULL)
-    nginx = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")], stderr=subprocess.PIPE)
+    nginx = None
     try:
         wait_for_port(app_port, app)
-        wait_for_port(nginx_port, nginx)
+        nginx = run_nginx(prefix, f"include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n"
+                                  f"  include {prefix}/heritage.conf;", nginx_port)
         yield Stack(url, f"http://{HOST}:{app_port}", app, nginx, prefix)
     finally:
-        _stop(app)
-        _stop(nginx)
+        stop(app)
+        if nginx is not None:
+            stop(nginx)

@@ -1,14 +1,26 @@
 """What the throwaway servers of the suite share (tests/elasticsearch_node.py, postgres_server.py, redis_server.py):
-a free port, the unprivileged account a server that refuses root runs under, and one server per test process."""
+a free port, a stop, the unprivileged account a server that refuses root runs under, and one server per test process."""
 from __future__ import annotations
 
 import atexit
 import os
 import pwd
 import socket
+import subprocess
 from typing import Callable, TypeVar
 
 Server = TypeVar("Server")
+
+
+def stop(proc: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within ``timeout`` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def free_port() -> int:

@@ -5,7 +5,7 @@
 Generates a 24-megapixel JPEG (6000×4000, noisy test pattern) and ingests it (tile pyramid and thumbnails), then:
 (a) tile requests per second through the app alone (``heritage serve``: gunicorn, a process per core) and through
     the production stack (tests/production_stack.py: nginx with the site of ``heritage nginx-config`` in front of
-    ``heritage serve --processes 4``; every tile asked of the app once, then answered from nginx's cache of public
+    ``heritage serve``, a process per core; every tile asked of the app once, then answered from nginx's cache of public
     tiles), against nginx serving the same tile files as static files, all loaded by ``wrk`` cycling through every
     tile of every level with several concurrent connections; printed as the ratios to nginx;
 (b) the median time of random region requests scaled to 1000 pixels wide (regions 1000 to 4000 pixels wide, 3:2,
@@ -20,8 +20,8 @@ import csv
 import hashlib
 import json
 import math
+import os
 import random
-import re
 import statistics
 import subprocess
 import tempfile
@@ -35,21 +35,11 @@ from archive.context import Archive
 from archive.settings import load_settings
 from ingest.pipeline import Ingest
 from tests.bench.nginx import start_nginx
+from tests.bench.wrk import wrk
 from tests.live_server import live_subprocess
 from tests.production_stack import production_stack
 
 WIDTH, HEIGHT = 6000, 4000
-WRK_SCRIPT = """
-local paths = {}
-for line in io.lines("%s") do paths[#paths + 1] = line end
-local i = 0
-init = function(args) i = math.random(#paths) end
-request = function()
-  i = (i %% #paths) + 1
-  return wrk.format("GET", paths[i])
-end
-"""
-
 def make_image(path: Path) -> None:
     subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
                     f"testsrc2=size={WIDTH}x{HEIGHT}:rate=1,noise=alls=25:allf=t", "-frames:v", "1", "-q:v", "3",
@@ -93,16 +83,11 @@ def tile_paths(sha: str, pyramid: dict) -> tuple[list[str], list[str]]:
     return iiif, static
 
 
-def wrk(url: str, paths: list[str], root: Path, name: str, seconds: int, connections: int) -> float:
-    listing = root / f"{name}.paths"
-    listing.write_text("\n".join(paths) + "\n")
-    script = root / f"{name}.lua"
-    script.write_text(WRK_SCRIPT % listing)
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
-                         capture_output=True, text=True, check=True).stdout
-    if "Non-2xx" in out:
-        raise SystemExit(f"{name}: some requests failed:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+def rate(url: str, paths: list[str], root: Path, name: str, seconds: int, connections: int) -> float:
+    run = wrk(url, paths, root, name, seconds, connections)
+    if run.errors:
+        raise SystemExit(f"{name}: {run.errors} requests failed")
+    return run.rate
 
 
 def random_regions(count: int, seed: int = 1) -> list[tuple[int, int, int, int]]:
@@ -157,15 +142,15 @@ def main() -> None:
                 same = requests.get(app.url + iiif[0]).content == requests.get(nginx_url + static[0]).content
                 if not same:
                     raise SystemExit("the app and nginx do not serve the same tile bytes")
-                app_rps = wrk(app.url, iiif, root, "app", args.seconds, args.connections)
-                nginx_rps = wrk(nginx_url, static, root, "nginx", args.seconds, args.connections)
+                app_rps = rate(app.url, iiif, root, "app", args.seconds, args.connections)
+                nginx_rps = rate(nginx_url, static, root, "nginx", args.seconds, args.connections)
                 ours, theirs = region_times(app.url, sha, original, random_regions(args.regions + 3))
-            with production_stack(data_dir, root / "production", processes=4) as stack:
+            with production_stack(data_dir, root / "production", processes=os.cpu_count() or 1) as stack:
                 for path in iiif:  # each tile through the access decision once; nginx keeps the public ones
                     if requests.get(stack.url + path, timeout=30).content != requests.get(
                             nginx_url + static[iiif.index(path)], timeout=30).content:
                         raise SystemExit(f"the production stack and nginx differ on {path}")
-                stack_rps = wrk(stack.url, iiif, root, "stack", args.seconds, args.connections)
+                stack_rps = rate(stack.url, iiif, root, "stack", args.seconds, args.connections)
         finally:
             nginx.terminate()
             nginx.wait(timeout=10)

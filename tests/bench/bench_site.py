@@ -24,13 +24,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlencode
@@ -38,6 +36,7 @@ from urllib.parse import urlencode
 import requests
 
 from tests.bench.nginx import start_nginx
+from tests.bench.wrk import Run, wrk
 from tests.catalogs import command_env
 from tests.live_server import HOST, free_port, wait_for_port
 from tests.production_stack import production_stack
@@ -45,38 +44,8 @@ from tests.production_stack import production_stack
 REPO = Path(__file__).resolve().parents[2]
 # Issue 12, measured on this machine with the waitress server before this work (20 clients): req/s and p99 (ms).
 BEFORE = {"home": (81, 384), "search": (36, 890), "item": (107, 314)}
-WRK_SCRIPT = """
-local paths = {}
-for line in io.lines("%s") do paths[#paths + 1] = line end
-local i = 0
-init = function(args) i = math.random(#paths) end
-request = function()
-  i = (i %% #paths) + 1
-  return wrk.format("GET", paths[i])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99), e.connect, e.read, e.write, e.status,
-    e.timeout))
-end
-"""
 SEARCH_WORDS = ("lễ hội", "chùa", "Katê", "Khmer", "Chăm", "pagoda", "festival", "mosque", "đình", "múa", "le hoi",
                 "nhạc", "chữ", "lantern", "boat")
-
-
-@dataclass
-class Run:
-    requests: int
-    seconds: float
-    p50: float  # milliseconds
-    p95: float
-    p99: float
-    errors: int
-
-    @property
-    def rate(self) -> float:
-        return self.requests / self.seconds
 
 
 def demo_data(data_dir: Path | None, root: Path) -> Path:
@@ -119,20 +88,6 @@ def page_sets(url: str) -> dict[str, list[str]]:
             if answer.status_code != 200:
                 raise SystemExit(f"{name}: {path} answered {answer.status_code}")
     return sets
-
-
-def wrk(url: str, paths: list[str], root: Path, name: str, duration: int, connections: int) -> Run:
-    listing = root / f"{name}.paths"
-    listing.write_text("\n".join(paths) + "\n")
-    script = root / f"{name}.lua"
-    script.write_text(WRK_SCRIPT % listing)
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(script),
-                          url], capture_output=True, text=True, check=True).stdout
-    found = re.search(r"^RESULT (.+)$", out, re.M)
-    if not found:
-        raise SystemExit(f"wrk printed no result for {url}:\n{out}")
-    n, micros, p50, p95, p99, *errors = map(int, found.group(1).split())
-    return Run(n, micros / 1e6, p50 / 1000, p95 / 1000, p99 / 1000, sum(errors))
 
 
 def warm(url: str, paths: list[str], rounds: int = 6) -> None:
