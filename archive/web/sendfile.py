@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Response, current_app, request
+from flask import Response, current_app, request, send_file
 from werkzeug.wsgi import wrap_file
 
 from ..text import without_controls
@@ -40,10 +40,8 @@ def send_stored(path: Path, mimetype: str, *, max_age: int, download_name: str |
         response.content_length = stat.st_size
         response.set_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}")
     else:
-        from flask import send_file
-
-        response = send_file(path, mimetype=mimetype, conditional=True)
+        response = send_file(path, mimetype=mimetype, conditional=True)  # ranges and conditional requests
     if download_name is not None:
         response.headers["Content-Disposition"] = attachment(without_controls(download_name))
     response.cache_control.public, response.cache_control.max_age = True, max_age
-    return response if settings.accel_redirect else response.make_conditional(request)
+    return response.make_conditional(request) if whole and not settings.accel_redirect else response
