@@ -12,7 +12,7 @@ import click
 from .context import Archive
 from .labels import SITE_LANGS
 from .report import Summary
-from .settings import SettingsError, describe, load_settings
+from .settings import Settings, SettingsError, describe, load_settings
 
 
 class _Context:
@@ -32,7 +32,7 @@ class _Context:
         catch_up(archive)
         return archive
 
-    def archive_with(self, **overrides) -> Archive:
+    def settings_with(self, **overrides) -> Settings:
         try:
             settings = load_settings(data_dir=self.data_dir, **overrides)
         except SettingsError as exc:
@@ -40,7 +40,10 @@ class _Context:
         logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
         logging.getLogger("alembic").setLevel(logging.WARNING)  # migration chatter on every command
         logging.getLogger("bagit").setLevel(logging.ERROR)  # a line per file; import-bag reports the problems
-        return Archive(settings)
+        return settings
+
+    def archive_with(self, **overrides) -> Archive:
+        return Archive(self.settings_with(**overrides))
 
 
 def _finish(summary: Summary) -> None:
@@ -372,8 +375,8 @@ def serve(obj: _Context, host: str, port: int, processes: int, threads: int, wor
 
     # Links, IIIF ids and the CSP name the address served unless HERITAGE_BASE_URL says where the public reaches it.
     base_url = os.environ.get("HERITAGE_BASE_URL") or f"http://{host}:{port}"
-    archive = obj.archive_with(base_url=base_url)
-    command = [sys.executable, "-m", "archive.cli", "--data-dir", str(archive.settings.data_path)]
+    settings = obj.settings_with(base_url=base_url)  # this process only watches its children: no archive opened
+    command = [sys.executable, "-m", "archive.cli", "--data-dir", str(settings.data_path)]
     children = [Supervised([*command, "web", "--host", host, "--port", str(port), "--processes", str(processes),
                             "--threads", str(threads)], name="web server",
                            env={**os.environ, "HERITAGE_BASE_URL": base_url})]
@@ -382,7 +385,7 @@ def serve(obj: _Context, host: str, port: int, processes: int, threads: int, wor
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the children below are stopped too
     for child in children:
         child.start()
-    click.echo(f"serving http://{host}:{port}/ (data: {archive.settings.data_path}; {processes} processes of "
+    click.echo(f"serving http://{host}:{port}/ (data: {settings.data_path}; {processes} processes of "
                f"{threads} threads)")
     try:
         signal.pause()
@@ -398,12 +401,10 @@ def web(obj: _Context, host: str, port: int, processes: int, threads: int) -> No
     """The web server alone (gunicorn), as `heritage serve` runs it: for machines (or unit files) that run the
     worker apart."""
     from . import harvest
-    from .indexing import catch_up
     from .web.auth import secret_key
     from .web.server import run
 
-    archive = obj.archive
-    catch_up(archive)  # before the first request: what a crash left in the index outbox
+    archive = obj.writer  # before the first request: what a crash left in the index outbox is applied
     harvest.sync(archive)  # and what ended embargoes offer to harvesters
     secret_key(archive.settings)  # made once, here, before several processes could race to make it
     archive.catalog.dispose()  # nothing of this process's catalog connections crosses the fork

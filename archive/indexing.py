@@ -161,10 +161,9 @@ def reindex(archive, *, progress: bool = True, backend=None) -> int:
             bar.set_postfix_str("writing the index")  # Whoosh sorts and writes its postings after the last document
         count = backend.rebuild(counted())
         bar.set_postfix_str("done")
-    if covered is not None and backend is archive.search:
-        with archive.catalog.session() as s:
-            s.execute(delete(IndexOutbox).where(IndexOutbox.id <= covered))
     if backend is archive.search:
         with archive.catalog.session() as s:
-            generation.bump(s)
+            if covered is not None:
+                s.execute(delete(IndexOutbox).where(IndexOutbox.id <= covered))
+            generation.bump(s)  # what search shows has changed
     return count

@@ -174,8 +174,8 @@ def run_worker(archive: Archive, *, workers: int = 1) -> None:
     stop = threading.Event()
     threading.Thread(target=_look_after_jobs, args=(archive, stop), name="look-after-jobs", daemon=True).start()
     try:
-        Consumer(queue(str(archive.settings.data_path), archive.settings.queue_url), workers=workers, worker_type="thread", periodic=True,
-                 max_delay=POLL_SECONDS).run()
+        Consumer(queue(str(archive.settings.data_path), archive.settings.queue_url), workers=workers,
+                 worker_type="thread", periodic=True, max_delay=POLL_SECONDS).run()
     finally:
         stop.set()
 

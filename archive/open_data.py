@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from iiif.urls import Urls
 
+from . import generation
 from .access import public_filter
-from .catalog.models import Collection, HarvestRecord, Item
+from .catalog.models import Collection, Item
 from .errors import ArchiveError
 from .exchange import csv_columns, write_csv
 from .labels import ARCHIVE_NAME, ITEM_TYPES, SITE_LANGS
@@ -78,17 +79,11 @@ def current(archive) -> Package | None:
 
 
 def signature(archive) -> str:
-    """What the public package is built from, in a few bytes: any change to an item moves its ``updated_at``
-    (microseconds), a change of who may see it its harvest record (archive.harvest), and an embargo ends with the
-    day; collections and vocabularies are hashed as they are."""
-    with archive.catalog.session() as s:
-        items = s.execute(select(func.count(), func.max(Item.updated_at))).one()
-        offered = s.execute(select(func.count(), func.max(HarvestRecord.datestamp),
-                                   func.sum(case((HarvestRecord.deleted, 1), else_=0)))).one()
-        collections = [(c.id, c.title, c.description, c.community)
-                       for c in s.scalars(select(Collection).order_by(Collection.id))]
+    """What the public package is built from, in a few bytes: the catalog's generation (raised by every change the
+    public can see, archive.generation), the day (an embargo ends with it), the vocabularies and the settings the
+    package names."""
     vocabularies = [archive.vocab.document(name) for name in VOCABULARIES]
-    data = json.dumps([[str(v) for v in (*items, *offered)], date.today().isoformat(), collections, vocabularies,
+    data = json.dumps([generation.current(archive.catalog), date.today().isoformat(), vocabularies,
                        archive.settings.base_url, archive.settings.open_data_licence], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 

@@ -6,6 +6,7 @@ from concurrent.futures import as_completed
 from sqlalchemy import select
 from tqdm import tqdm
 
+from archive import generation
 from archive.catalog.models import MediaFile
 from archive.context import Archive
 from archive.filestore import FileStore
@@ -45,5 +46,6 @@ def derive(archive: Archive, *, only_missing: bool = False, progress: bool = Tru
                     continue
                 with archive.catalog.session() as s:
                     s.get(MediaFile, mid).derivatives = result
+                    generation.bump(s)  # pages and manifests that show the file change with it
                 summary.updated.append(sha)
     return summary
