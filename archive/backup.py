@@ -31,6 +31,7 @@ from .catalog.db import Catalog
 from .catalog.models import Item, MediaFile
 from .errors import ArchiveError
 from .filestore import sha256_file
+from .text import utc_stamp
 
 FORMAT = 1
 
@@ -81,7 +82,7 @@ def take(archive, dest: Path, *, originals: bool = False) -> dict:
         snapshot.dispose()
     lines = []
     for sha in shas:
-        relative = f"originals/{sha[:2]}/{sha}"
+        relative = archive.store.original_path(sha).relative_to(archive.store.root).as_posix()
         lines.append(f"{sha}  {relative}\n")
         if originals:
             target = dest / relative
@@ -93,7 +94,7 @@ def take(archive, dest: Path, *, originals: bool = False) -> dict:
     exhibits = archive.settings.data_path / "exhibits"
     if exhibits.is_dir():
         shutil.copytree(exhibits, dest / "exhibits")
-    manifest = {"format": FORMAT, "taken": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    manifest = {"format": FORMAT, "taken": utc_stamp(datetime.now(timezone.utc)),
                 "catalog": archive.catalog.engine.dialect.name, "items": items, "originals": len(shas),
                 "originals_included": originals}
     (dest / "backup.json").write_text(json.dumps(manifest, indent=1), "utf-8")

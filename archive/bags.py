@@ -39,7 +39,7 @@ from .catalog import service
 from .catalog.models import Collection, Item, MediaFile
 from .context import Archive
 from .errors import ArchiveError, InvalidRecord, NotFound, UnsafePath
-from .filestore import safe_join, sha256_file
+from .filestore import safe_join
 from .labels import ARCHIVE_NAME
 from .processes import worker_pool
 from .records import validate_record
@@ -285,7 +285,10 @@ def _payload_files(path: Path, bag: bagit.Bag, doc: dict) -> dict[str, tuple[Pat
         if f"data/{name}" not in listed:
             problems.append(f"data/{name}: named in record.json but not in the bag")
             continue
-        sha = sha256_file(file)
+        sha = listed[f"data/{name}"].get("sha256")  # bag.validate() has hashed the file against it (read_bag)
+        if sha is None:
+            problems.append(f"data/{name}: the bag has no SHA-256 manifest")
+            continue
         if sha != entry["sha256"]:
             problems.append(f"data/{name}: SHA-256 {sha}, record.json says {entry['sha256']}")
         files[name] = (file, sha)

@@ -19,7 +19,7 @@ from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from . import generation
-from .access import Viewer, can_view, public_filter
+from .access import public_filter, visible_to_public
 from .catalog.models import Collection, HarvestRecord, HarvestSet, Item
 from .labels import SET_KINDS, type_label
 
@@ -43,7 +43,7 @@ def record_changes(session: Session, item_ids: Iterable[str], at: datetime | Non
     for item_id in item_ids:
         item = session.get(Item, item_id)
         row = session.get(HarvestRecord, item_id)
-        if item is not None and can_view(item, Viewer.ANONYMOUS):
+        if item is not None and visible_to_public(item):
             if row is None:
                 row = HarvestRecord(item_id=item_id)
                 session.add(row)
@@ -127,7 +127,7 @@ def get(session: Session, item_id: str) -> Entry | None:
 def _entries(session: Session, rows: list[HarvestRecord]) -> list[Entry]:
     ids = [row.item_id for row in rows]
     items = {item.id: item for item in session.scalars(
-        select(Item).where(Item.id.in_(ids)).options(selectinload(Item.collections), selectinload(Item.files)))}
+        select(Item).where(Item.id.in_(ids)).options(selectinload(Item.collections)))}
     specs: dict[str, list[str]] = {}
     for item_id, spec in session.execute(select(HarvestSet.item_id, HarvestSet.spec)
                                          .where(HarvestSet.item_id.in_(ids)).order_by(HarvestSet.spec)):
@@ -136,7 +136,7 @@ def _entries(session: Session, rows: list[HarvestRecord]) -> list[Entry]:
     for row in rows:
         item = items.get(row.item_id)
         # The access decision is asked again here: nothing the public may not see leaves, whatever the row says.
-        shown = item if not row.deleted and item is not None and can_view(item, Viewer.ANONYMOUS) else None
+        shown = item if not row.deleted and item is not None and visible_to_public(item) else None
         entries.append(Entry(row.item_id, row.datestamp, tuple(specs.get(row.item_id, ())), shown))
     return entries
 

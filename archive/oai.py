@@ -19,7 +19,7 @@ from . import dublin_core, harvest
 from .errors import BadParameter
 from .lists import decode_cursor, encode_cursor
 from .params import utc_datestamp
-from .text import xml_safe
+from .text import utc_stamp, xml_safe
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 XSI = dublin_core.XSI
@@ -102,10 +102,6 @@ class Token:
                 from None
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _element(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
     """An element of the envelope; what came from the request (arguments, names in messages) made XML-safe."""
     element = etree.SubElement(parent, f"{{{OAI}}}{tag}", {k: xml_safe(v) for k, v in attrs.items()})
@@ -161,7 +157,7 @@ def _selection(since: str | None, until: str | None, spec: str | None) -> harves
 def _header(parent, repo: Repository, entry: harvest.Entry) -> None:
     header = _element(parent, "header", **({"status": "deleted"} if entry.deleted else {}))
     _element(header, "identifier", repo.identifier(entry.item_id))
-    _element(header, "datestamp", _stamp(entry.datestamp))
+    _element(header, "datestamp", utc_stamp(entry.datestamp))
     for spec in entry.sets:
         _element(header, "setSpec", spec)
 
@@ -193,7 +189,7 @@ def _identify(parent, repo: Repository, session) -> None:
     _element(identify, "baseURL", repo.endpoint)
     _element(identify, "protocolVersion", "2.0")
     _element(identify, "adminEmail", repo.archive.settings.admin_email)
-    _element(identify, "earliestDatestamp", _stamp(harvest.earliest(session)))
+    _element(identify, "earliestDatestamp", utc_stamp(harvest.earliest(session)))
     _element(identify, "deletedRecord", "persistent")
     _element(identify, "granularity", "YYYY-MM-DDThh:mm:ssZ")
     description = _element(identify, "description")
@@ -291,7 +287,7 @@ def respond(repo: Repository, pairs: Iterable[tuple[str, list[str]]]) -> bytes:
     args, problems = _arguments(pairs)
     root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd")
-    _element(root, "responseDate", _stamp(datetime.now(timezone.utc)))
+    _element(root, "responseDate", utc_stamp(datetime.now(timezone.utc)))
     # Arguments are echoed only in a request the repository could read (protocol §3.2).
     request = _element(root, "request", repo.endpoint, **({} if problems else args))
     if not problems:

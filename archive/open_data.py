@@ -35,6 +35,7 @@ from .processes import exclusive
 from .records import LANGUAGE_MAPS
 from .schema_org import RECORD_TYPES, agent, language_tag
 from .vocabularies import NAMES as VOCABULARIES
+from .text import utc_stamp
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def signature(archive) -> str:
 def _public_items(archive) -> tuple[list[Item], list[Collection]]:
     with archive.catalog.session() as s:
         items = list(s.scalars(select(Item).where(public_filter()).order_by(Item.id)
-                               .options(selectinload(Item.collections), selectinload(Item.files))))
+                               .options(selectinload(Item.collections))))
         used = {c for item in items for c in item.record.get("collections", [])}
         collections = list(s.scalars(select(Collection).where(Collection.id.in_(used)).order_by(Collection.id)))
     return items, collections
@@ -195,7 +196,7 @@ def _write(folder: Path, archive, items: list[Item], collections: list[Collectio
         "description": "The public catalogue: records of photographs, recordings, films and documents, their "
                        "collections and the vocabularies they use. Records in Vietnamese and English.",
         "homepage": Urls(base_url).page(SITE_LANGS[0], "open-data"),
-        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": utc_stamp(datetime.now(timezone.utc)),
         "licenses": [{"name": licence["id"], "path": licence["uri"], "title": licence["label"]["en"]}],
         "keywords": ["cultural heritage", "Cham", "Hoa", "Khmer", "Ho Chi Minh City", "di sản văn hóa"],
         "count": len(records), "resources": resources,

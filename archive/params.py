@@ -71,6 +71,8 @@ def utc_datestamp(name: str, raw: str) -> tuple[datetime, bool]:
         raise ValueError
     except ValueError:
         raise BadParameter(name, f"{_shown(text)} is not a UTC date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)") from None
+
+
 def iso_datetime(name: str, raw: str | None) -> datetime | None:
     """``raw`` as a moment in UTC, written as an RFC 3339 date-time (``2026-05-01T08:30:00+07:00``, ``…Z``) or a day
     (``2026-05-01``: its first moment in UTC), nothing around it. None when absent or empty. A leap second counts as

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 
 # BCP 47 language tag, the subset the archive uses: language, optional script, optional region.
 BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
@@ -35,3 +36,8 @@ def xml_safe(text: str) -> str:
 def clean_language_map(value: dict) -> dict[str, str]:
     """Clean every value of a language map and drop empty ones; tags are assumed checked."""
     return {tag: clean(text) for tag, text in value.items() if isinstance(text, str) and clean(text)}
+
+
+def utc_stamp(moment: datetime) -> str:
+    """A moment in UTC written YYYY-MM-DDThh:mm:ssZ (OAI-PMH datestamps, the open data package, backups)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
