@@ -20,9 +20,9 @@ DC = "http://purl.org/dc/elements/1.1/"
 DCTERMS = "http://purl.org/dc/terms/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-SCHEMA_LOCATIONS = {
-    "oai_dc": f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd",
-    "olac": f"{OLAC} http://www.language-archives.org/OLAC/1.1/olac.xsd",
+SCHEMAS = {  # metadata prefix → (namespace, XML schema)
+    "oai_dc": (OAI_DC, "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"),
+    "olac": (OLAC, "http://www.language-archives.org/OLAC/1.1/olac.xsd"),
 }
 
 DCMI_TYPES = {"image": "StillImage", "audio": "Sound", "video": "MovingImage", "document": "Text", "set": "Collection"}
@@ -136,7 +136,7 @@ def _common(root, item_type: str, record: dict, vocab, links: Links, publisher: 
 def oai_dc(item_type: str, record: dict, vocab, links: Links, publisher: dict) -> etree._Element:
     """Simple Dublin Core (``oai_dc``)."""
     root = etree.Element(f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": XSI})
-    root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATIONS["oai_dc"])
+    root.set(f"{{{XSI}}}schemaLocation", " ".join(SCHEMAS["oai_dc"]))
     _common(root, item_type, record, vocab, links, publisher, olac=False)
     return root
 
@@ -144,7 +144,7 @@ def oai_dc(item_type: str, record: dict, vocab, links: Links, publisher: dict) -
 def olac(item_type: str, record: dict, vocab, links: Links, publisher: dict) -> etree._Element:
     """OLAC 1.1: qualified Dublin Core with ISO 639-3 languages, OLAC roles and linguistic and discourse types."""
     root = etree.Element(f"{{{OLAC}}}olac", nsmap={"olac": OLAC, "dc": DC, "dcterms": DCTERMS, "xsi": XSI})
-    root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATIONS["olac"])
+    root.set(f"{{{XSI}}}schemaLocation", " ".join(SCHEMAS["olac"]))
     _common(root, item_type, record, vocab, links, publisher, olac=True)
     language = {f"{{{XSI}}}type": "olac:language"}
     for code in record.get("languages", []):

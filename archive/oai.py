@@ -25,10 +25,6 @@ OAI = "http://www.openarchives.org/OAI/2.0/"
 XSI = dublin_core.XSI
 IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 OLAC_ARCHIVE = "http://www.language-archives.org/OLAC/1.1/olac-archive"
-METADATA_FORMATS = {
-    "oai_dc": ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd", dublin_core.OAI_DC),
-    "olac": ("http://www.language-archives.org/OLAC/1.1/olac.xsd", dublin_core.OLAC),
-}
 LIST_ARGUMENTS = {"metadataPrefix", "from", "until", "set"}
 VERBS = {  # verb → (required arguments, optional arguments); a resumptionToken stands alone
     "Identify": (set(), set()),
@@ -92,7 +88,7 @@ class Token:
         cursor as the JSON API's lists, archive.lists)."""
         try:
             prefix, since, until, spec, stamp, item_id, cursor = decode_cursor(raw, 7) or ()
-            if prefix not in METADATA_FORMATS or not cursor.isascii() or not cursor.isdigit():
+            if prefix not in dublin_core.SCHEMAS or not cursor.isascii() or not cursor.isdigit():
                 raise ValueError
             if stamp:
                 datetime.fromisoformat(stamp)
@@ -177,9 +173,9 @@ def _record(parent, repo: Repository, entry: harvest.Entry, prefix: str) -> None
 
 
 def _format(prefix: str) -> str:
-    if prefix not in METADATA_FORMATS:
+    if prefix not in dublin_core.SCHEMAS:
         raise OaiError("cannotDisseminateFormat", f"{prefix!r} is not a metadata format of this repository "
-                                                  f"(try {' or '.join(METADATA_FORMATS)})")
+                                                  f"(try {' or '.join(dublin_core.SCHEMAS)})")
     return prefix
 
 
@@ -225,7 +221,7 @@ def _list_formats(parent, repo: Repository, session, identifier: str | None) -> 
     if identifier is not None and harvest.get(session, repo.item_id(identifier)) is None:
         raise OaiError("idDoesNotExist", f"{identifier!r} is not in this repository")
     formats = _element(parent, "ListMetadataFormats")
-    for prefix, (schema, namespace) in METADATA_FORMATS.items():
+    for prefix, (namespace, schema) in dublin_core.SCHEMAS.items():
         entry = _element(formats, "metadataFormat")
         _element(entry, "metadataPrefix", prefix)
         _element(entry, "schema", schema)
