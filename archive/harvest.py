@@ -23,6 +23,8 @@ from .access import public_filter, visible_to_public
 from .catalog.models import Collection, HarvestRecord, HarvestSet, Item
 from .labels import SET_KINDS, type_label
 
+CHUNK = 500  # items per query when harvest records are brought up to date
+
 
 def now() -> datetime:
     """The current datestamp: UTC, naive, whole seconds (the repository's granularity)."""
@@ -38,20 +40,28 @@ def set_specs(item: Item) -> list[str]:
 
 
 def record_changes(session: Session, item_ids: Iterable[str], at: datetime | None = None) -> None:
-    """Bring the harvest records of these items in line with the catalog as it stands in ``session``."""
+    """Bring the harvest records of these items in line with the catalog as it stands in ``session`` (a few
+    queries per chunk of items, whatever their number: this runs in every unit of work)."""
     at = at or now()
-    for item_id in item_ids:
-        item = session.get(Item, item_id)
-        row = session.get(HarvestRecord, item_id)
-        if item is not None and visible_to_public(item):
+    ids = list(item_ids)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        items = {item.id: item for item in session.scalars(
+            select(Item).where(Item.id.in_(chunk)).options(selectinload(Item.collections)))}
+        rows = {row.item_id: row for row in session.scalars(
+            select(HarvestRecord).where(HarvestRecord.item_id.in_(chunk)))}
+        shown = [items[i] for i in chunk if i in items and visible_to_public(items[i])]
+        session.execute(delete(HarvestSet).where(HarvestSet.item_id.in_([item.id for item in shown])))
+        for item in shown:
+            row = rows.get(item.id)
             if row is None:
-                row = HarvestRecord(item_id=item_id)
+                row = rows[item.id] = HarvestRecord(item_id=item.id)
                 session.add(row)
             row.datestamp, row.deleted = at, False
-            session.execute(delete(HarvestSet).where(HarvestSet.item_id == item_id))
-            session.add_all(HarvestSet(item_id=item_id, spec=spec) for spec in set_specs(item))
-        elif row is not None and not row.deleted:
-            row.datestamp, row.deleted = at, True
+            session.add_all(HarvestSet(item_id=item.id, spec=spec) for spec in set_specs(item))
+        for item_id in set(chunk) - {item.id for item in shown}:
+            if (row := rows.get(item_id)) is not None and not row.deleted:
+                row.datestamp, row.deleted = at, True
 
 
 def sync(archive) -> int:
