@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from archive.cli import main
 from archive.context import Archive
 from archive.settings import load_settings
+from archive.web import create_app
 from tests.catalogs import command_env, database_url
 
 pytest_plugins = ["tests.elasticsearch_node"]
@@ -96,6 +97,12 @@ def sample_archive(tmp_path_factory):
     archive.samples = samples
     yield archive
     archive.catalog.dispose()
+
+
+@pytest.fixture(scope="module")
+def client(sample_archive):
+    """A test client of the sample archive's site (modules with an archive of their own define their own)."""
+    return create_app(sample_archive.settings, sample_archive).test_client()
 
 
 CHROMIUM = "/usr/bin/chromium"

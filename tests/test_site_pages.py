@@ -20,11 +20,6 @@ LANGS = ("vi", "en")
 
 
 @pytest.fixture(scope="module")
-def client(sample_archive):
-    return create_app(sample_archive.settings, sample_archive).test_client()
-
-
-@pytest.fixture(scope="module")
 def items(sample_archive) -> dict[str, Item]:
     """One sample item id per type, and the item with captions."""
     with sample_archive.catalog.session() as s:

@@ -110,11 +110,6 @@ def of_type(found: list[dict], type_: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def client(sample_archive):
-    return create_app(sample_archive.settings, sample_archive).test_client()
-
-
-@pytest.fixture(scope="module")
 def items(sample_archive) -> dict[str, Item]:
     """One public sample item per type, detached with its record and media."""
     with sample_archive.catalog.session() as s:
