@@ -60,26 +60,33 @@ def _all_sources(archive) -> Iterator[list[Source]]:
         after = sources[-1].id
 
 
-def _build(vocab: Vocabularies, sources: list[Source]) -> list[IndexDocument]:
-    return [build_document(source, vocab) for source in sources]
+def _run(encode, vocab: Vocabularies, sources: list[Source], first: int):
+    """The documents of ``sources`` (numbered from ``first``), encoded for a rebuild by the backend's ``encode``."""
+    return encode([build_document(source, vocab) for source in sources], first)
 
 
-def _all_documents(archive, workers: int) -> Iterator[IndexDocument]:
-    """Every item's document, in id order. With several workers the analysis (most of a rebuild's Python time) runs
-    in a pool of forked processes, a few chunks ahead of the writer, while this process reads the catalog and
-    writes the index."""
+def _all_runs(archive, backend, workers: int) -> Iterator[tuple[int, object]]:
+    """Every item's document, in id order, a run at a time as the backend's ``rebuild`` takes them, with its
+    number of documents. With several workers the analysis and the backend's encoding (most of a rebuild's
+    Python time) run in a pool of forked processes, a few runs ahead of the writer, while this process reads the
+    catalog and writes the index."""
+    encode, first = type(backend).encode, 0
     if workers <= 1:
         for sources in _all_sources(archive):
-            yield from _build(archive.vocab, sources)
+            yield len(sources), _run(encode, archive.vocab, sources, first)
+            first += len(sources)
         return
     with worker_pool(workers) as pool:
         ahead: deque = deque()
         for sources in _all_sources(archive):
-            ahead.append(pool.submit(_build, archive.vocab, sources))
+            ahead.append((len(sources), pool.submit(_run, encode, archive.vocab, sources, first)))
+            first += len(sources)
             if len(ahead) > 2 * workers:
-                yield from ahead.popleft().result()
+                count, run = ahead.popleft()
+                yield count, run.result()
         while ahead:
-            yield from ahead.popleft().result()
+            count, run = ahead.popleft()
+            yield count, run.result()
 
 
 def _documents(archive, ids: list[str]) -> Iterator[IndexDocument | str]:
@@ -154,10 +161,10 @@ def reindex(archive, *, progress: bool = True, backend=None) -> int:
         total = s.scalar(select(func.count()).select_from(Item))
         covered = s.scalar(select(func.max(IndexOutbox.id)))
     with _index_lock(archive), tqdm(total=total, unit="item", desc="reindex", disable=not progress) as bar:
-        def counted() -> Iterator[IndexDocument]:
-            for doc in _all_documents(archive, archive.settings.workers):
-                bar.update(1)
-                yield doc
+        def counted() -> Iterator:
+            for count, run in _all_runs(archive, backend, archive.settings.workers):
+                bar.update(count)
+                yield run
             bar.set_postfix_str("writing the index")  # Whoosh sorts and writes its postings after the last document
         count = backend.rebuild(counted())
         bar.set_postfix_str("done")

@@ -79,9 +79,16 @@ class SearchBackend(ABC):
     def delete(self, ids: Iterable[str]) -> None:
         """Remove documents; unknown ids are ignored."""
 
+    @classmethod
+    def encode(cls, docs: list[IndexDocument], first: int) -> object:
+        """Documents numbered from ``first`` in the form ``rebuild`` takes them. The analysis workers call it
+        (archive.indexing), so a backend's own per-document work is spread over the cores too."""
+        return docs
+
     @abstractmethod
-    def rebuild(self, docs: Iterable[IndexDocument]) -> int:
-        """Replace the whole index with ``docs``; searches see the old index until the new one is complete."""
+    def rebuild(self, runs: Iterable) -> int:
+        """Replace the whole index with the documents of ``runs`` (from ``encode``, in order); returns how many.
+        Searches see the old index until the new one is complete."""
 
     @abstractmethod
     def execute(self, plan: Plan, *, hits: bool = True, facets: bool = True) -> Execution:

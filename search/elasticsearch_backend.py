@@ -156,12 +156,16 @@ class ElasticsearchBackend(SearchBackend):
         actions = ({"_op_type": "delete", "_index": self.alias, "_id": id_} for id_ in ids)
         self._bulk("delete documents", actions, refresh=True, ignore_status=(404,))
 
-    def rebuild(self, docs: Iterable[IndexDocument]) -> int:
+    @classmethod
+    def encode(cls, docs: list[IndexDocument], first: int) -> list[tuple[str, dict]]:
+        return [(doc.id, _source(doc)) for doc in docs]
+
+    def rebuild(self, runs: Iterable[list[tuple[str, dict]]]) -> int:
         old = self._indices_behind_alias()
         new = f"{self.alias}-{time.time_ns()}"
         self._call("create the new index", self.client.indices.create, index=new, settings={**SETTINGS, **BUILDING},
                    mappings=mapping())
-        actions = ({"_index": new, "_id": doc.id, "_source": _source(doc)} for doc in docs)
+        actions = ({"_index": new, "_id": id_, "_source": source} for run in runs for id_, source in run)
         count = self._bulk("index documents", actions)
         self._call("set the index's serving settings", self.client.indices.put_settings, index=new,
                    settings=SERVING)

@@ -79,7 +79,7 @@ def dispose(backend) -> None:
 def loaded(request, tmp_path_factory):
     """A backend holding RECORDS, shared by the read-only tests of this module."""
     backend = make_backend(request.param, tmp_path_factory.mktemp("contract"), request)
-    assert backend.rebuild(DOCS) == len(DOCS)
+    assert backend.rebuild([backend.encode(DOCS, 0)]) == len(DOCS)
     yield backend
     dispose(backend)
 
@@ -115,7 +115,7 @@ def test_index_update_and_delete(empty):
 
 def test_rebuild_replaces_everything(empty):
     empty.index(DOCS[:2])
-    assert empty.rebuild(DOCS[3:5]) == 2
+    assert empty.rebuild([empty.encode(DOCS[3:4], 0), empty.encode(DOCS[4:5], 1)]) == 2
     assert sorted(ids(empty)) == ["c-lantern", "c-scattered"]
 
 

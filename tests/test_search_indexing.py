@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
@@ -109,15 +110,15 @@ SCRIPTS = [
 ]
 
 
-def test_parallel_analysis_builds_the_same_documents_as_serial(tmp_path, heritage, archive):
+def test_parallel_analysis_encodes_the_same_runs_as_serial(tmp_path, heritage, archive):
     records = SCRIPTS + [{**record, "id": f"{record['id']}-{n}"} for n in range(150) for record in SCRIPTS]
     assert heritage("import-records", write_jsonl(tmp_path / "r.jsonl", records)).exit_code == 0
-    serial = list(indexing._all_documents(archive, 1))
-    parallel = list(indexing._all_documents(archive, 2))
-    assert len(serial) == len(records) > indexing.CHUNK  # more than one chunk goes through the pool
-    assert [d.id for d in serial] == sorted(d["id"] for d in records)
+    serial = list(indexing._all_runs(archive, archive.search, 1))
+    parallel = list(indexing._all_runs(archive, archive.search, 2))
+    assert len(serial) > 1 and sum(count for count, _ in serial) == len(records)  # several runs through the pool
+    assert [id_ for _, run in serial for id_, _, _ in run.stored] == sorted(d["id"] for d in records)
     assert parallel == serial
-    fields = {name for doc in serial for name, values in doc.text.items() if values}
+    fields = set(serial[0][1].postings.docnums)
     assert {"title_han", "title_khmer", "title_cham", "title_exact", "title_folded", "all_stem"} <= fields
 
 
@@ -210,7 +211,7 @@ def test_whoosh_posting_blocks_decode_like_whoosh_iterates(tmp_path):
     docs = [build_document(Source(id=f"d{n:04d}", type="image", status="published", access="public",
                                   record={"title": {"vi": f"mục {n} {'chẵn' if n % 2 else 'lẻ'}"},
                                                        "community": "hoa"}), backend.vocab) for n in range(700)]
-    backend.rebuild(docs)
+    backend.rebuild([backend.encode(docs, 0)])
     backend.delete([f"d{n:04d}" for n in range(0, 700, 7)])
     backend.index(docs[:3])  # a second segment
     with backend._lock:
@@ -245,24 +246,30 @@ def _postings(backend: WhooshBackend) -> dict:
                 "stored": list(reader.all_stored_fields())}
 
 
-def test_whoosh_rebuild_spilling_postings_to_disk_writes_the_same_index(tmp_path, monkeypatch):
+def test_whoosh_rebuild_writes_the_index_whoosh_writes_itself(tmp_path):
+    """The rebuild writes posting blocks itself (search.whoosh_backend._Postings); Whoosh's own document path is
+    the reference: the same terms, document numbers, positions and stored fields, long lists over several blocks."""
     vocab = Vocabularies()
     docs = [build_document(Source(id=f"d{n:04d}", type="image", status="published", access="public",
-                                  record={"title": {"vi": f"lễ hội {n} {'chùa' if n % 3 else 'đình'}",
+                                  record={"title": {"vi": f"lễ hội {n} {'chùa' if n % 3 else 'đình'} lễ",
                                                     "zh-Hant": "天后宮" if n % 2 else "元宵節", "en": "Lantern"},
+                                          "description": {"en": "a lantern, a boat and a lantern" * (n % 4)},
                                           "community": "hoa"}), vocab) for n in range(800)]
-    in_memory = WhooshBackend(tmp_path / "memory", vocab)
-    in_memory.rebuild(docs)
-    monkeypatch.setattr(whoosh_backend, "REBUILD_MB", 0.05)  # a run on disk every few hundred postings
-    runs = []
-    add_run = whoosh_backend._GroupingPool._add_run
-    monkeypatch.setattr(whoosh_backend._GroupingPool, "_add_run", lambda pool, path: (runs.append(path),
-                                                                                       add_run(pool, path)))
-    spilled = WhooshBackend(tmp_path / "spilled", vocab)
-    spilled.rebuild(docs)
-    assert len(runs) > 10
-    assert _postings(spilled) == _postings(in_memory)
-    assert spilled.count(SearchRequest(q='"天后宮"')) == 400 and spilled.count(SearchRequest(q="dinh")) == 267
+    whoosh_path = WhooshBackend(tmp_path / "whoosh", vocab)
+    whoosh_path.index(docs)
+    rebuilt = WhooshBackend(tmp_path / "rebuilt", vocab)
+    runs = [rebuilt.encode(docs[start:start + 300], start) for start in range(0, 800, 300)]  # as workers make them
+    with pytest.raises(ValueError, match="out of order"):
+        rebuilt.rebuild(runs[::-1])
+    assert rebuilt.count(SearchRequest()) == 0  # nothing written
+    rebuilt.rebuild(runs)
+    expected = _postings(whoosh_path)
+    assert _postings(rebuilt) == expected
+    assert max(len(postings) for postings in expected["terms"].values()) == 800  # seven blocks of 128
+    assert any(len(set(positions)) > 1 for postings in expected["terms"].values() if isinstance(postings[0], tuple)
+               for _, positions in postings)  # a token at several positions in a document
+    assert rebuilt.count(SearchRequest(q='"天后宮"')) == 400 and rebuilt.count(SearchRequest(q="dinh")) == 267
+    assert rebuilt.count(SearchRequest(q='"boat and a lantern"')) == 600
 
 
 def test_the_worker_applies_what_waits_in_the_outbox_every_minute(tmp_path, heritage, archive, monkeypatch, caplog):
