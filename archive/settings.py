@@ -97,7 +97,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Licence of the open data package (the catalogue's records); a URI of the licences vocabulary."),
     Setting("oai_page_size", 100, _positive_int, "Records per OAI-PMH list response (then a resumption token)."),
     Setting("secret_key", "", str, "Key signing sessions; empty means one generated and kept in DATA_DIR."),
-    Setting("workers", os.cpu_count() or 1, _positive_int, "Worker processes for ingest and derivatives."),
+    Setting("workers", os.cpu_count() or 1, _positive_int, "Worker processes for ingest, derivatives and index rebuilds."),
     Setting("max_image_pixels", 150_000_000, _positive_int, "Largest image accepted, in pixels."),
     Setting("max_pixels_per_byte", 2_000, _positive_int,
             "Largest pixels-per-stored-byte ratio before an image counts as a decompression bomb."),
