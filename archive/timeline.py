@@ -131,8 +131,8 @@ def _overlaps(first_year: int, last_year: int):
 def _spans(session: Session, viewer: Viewer, years: int, condition=None) -> list[_Span]:
     """The viewer's dated items grouped by the periods (decades or years) of their first and last possible day."""
     digits = 3 if years == DECADE else 4
-    first = func.substr(Item.date_start, 1, digits).label("first")
-    last = func.substr(Item.date_end, 1, digits).label("last")
+    first = func.substr(Item.date_start, 1, digits).label("first_period")
+    last = func.substr(Item.date_end, 1, digits).label("last_period")
     qualified = or_(*(Item.date.contains(c, autoescape=True) for c in QUALIFIERS)).label("qualified")
     open_start = (Item.date_start == EARLIEST).label("open_start")
     open_end = (Item.date_end == LATEST).label("open_end")

@@ -307,6 +307,7 @@ def sitemap():
         entries = browse.sitemap_entries(s)
     pages = [("pages.home", {}, None), ("pages.about", {}, None), ("pages.open_data_page", {}, None), ("pages.browse_all", {}, None),
              ("pages.collections", {}, None), ("pages.exhibits", {}, None)]
+    pages.append(("pages.timeline_page", {}, None))
     pages += [("pages.collection", {"collection_id": c}, when) for c, when in entries["collections"]]
     pages += [("pages.exhibit", {"slug": e.slug}, None) for e in _exhibits().all()]
     for facet, vocabulary in TERM_PAGES.items():
