@@ -172,12 +172,21 @@ def counts(session: Session, facet: str, *, viewer: Viewer = ANONYMOUS) -> dict[
     return {value: n for value, n in rows}
 
 
-def _page(session: Session, condition, number: int, viewer: Viewer, per_page: int = PER_PAGE) -> Page:
+NEWEST_FIRST = (Item.date_start.is_(None), Item.date_start.desc(), Item.created_at.desc(), Item.id)
+EARLIEST_FIRST = (Item.date_start, Item.date_end, Item.id)
+
+
+def _page(session: Session, condition, number: int, viewer: Viewer, per_page: int = PER_PAGE,
+          order=NEWEST_FIRST) -> Page:
     total = session.scalar(select(func.count()).select_from(Item).where(visible_condition(viewer), condition)) or 0
-    query = (_visible_items(viewer).where(condition)
-             .order_by(Item.date_start.is_(None), Item.date_start.desc(), Item.created_at.desc(), Item.id)
+    query = (_visible_items(viewer).where(condition).order_by(*order)
              .offset((number - 1) * per_page).limit(per_page))
     return Page([card(i) for i in session.scalars(query)], total, number, per_page)
+
+
+def dated_page(session: Session, condition, number: int = 1, *, viewer: Viewer = ANONYMOUS) -> Page:
+    """Items the viewer may see that meet a condition on their dates (archive.timeline), earliest first."""
+    return _page(session, condition, number, viewer, order=EARLIEST_FIRST)
 
 
 def with_term(session: Session, facet: str, value: str, number: int = 1, *, viewer: Viewer = ANONYMOUS) -> Page:

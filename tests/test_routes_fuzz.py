@@ -29,7 +29,7 @@ VALUES = st.one_of(st.sampled_from(NASTY), st.text(max_size=40),
 QUERY = ["q", "page", "per_page", "sort", "lang", "date_from", "date_to", *FACETS, "version", "status", "mine", "id",
          "next", "action", "actor", "since", "target", "t", "access", "embargo_until", "username", "password", "role",
          "display_name", "title.vi", "title.en", "date", "festival", "community", "place", "subjects", "filename",
-         "size", "sensitivity_note.vi"]
+         "size", "sensitivity_note.vi", "decade", "year"]
 HEADERS = ["Upload-Offset", "Upload-Length", "Content-Range", "If-None-Match", "Range", "Accept-Language"]
 COVERED: dict[str, set] = defaultdict(set)
 

@@ -90,6 +90,7 @@ PAGES = ["/{lang}/", "/{lang}/search?q=l%E1%BB%85+h%E1%BB%99i", "/{lang}/search?
          "/{lang}/collections/xss-col", "/{lang}/exhibits/", "/{lang}/exhibits/hostile", "/{lang}/items/xss-image",
          "/{lang}/items/xss-record", "/{lang}/about", "/{lang}/items/no-such-item",
          f"/{{lang}}/search?q={SCRIPT}"]
+PAGES += ["/{lang}/timeline", "/{lang}/timeline?decade=1970"]  # xss-record is dated 1975
 
 
 def _pages():
@@ -142,6 +143,7 @@ def test_the_hostile_records_are_really_on_the_pages(site):
     assert "&lt;img src=x onerror=alert(" in item
     exhibit = site.get("/vi/exhibits/hostile").get_data(as_text=True)
     assert "&lt;script&gt;alert(" in exhibit
+    assert "&lt;script&gt;alert(" in site.get("/vi/timeline?decade=1970").get_data(as_text=True)
     found = site.get("/en/search?q=alert").get_data(as_text=True)
     assert "/en/items/xss-record" in found and "/en/items/xss-image" in found
 

@@ -9,19 +9,20 @@ from datetime import date
 
 import nh3
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from search.errors import BadQuery, SearchUnavailable
 from search.request import request_from_params
 
-from .. import browse, citation, open_data, searching
+from .. import browse, citation, open_data, searching, timeline
 from ..access import scope as access_scope
-from ..errors import NotFound
+from ..errors import BadParameter, NotFound
 from ..labels import ARCHIVE_NAME, ITEM_TYPES, SITE_LANGS
 from . import seo
 from .page_cache import cached
-from .params import page_number
+from .params import number_arg, page_number
 from .auth import current_viewer
 from .present import absolute, pick, type_name
 
@@ -101,6 +102,39 @@ def browse_all():
         collections = browse.collections(s, viewer=viewer)
     return render_template("browse.html", counts=counts, collections=collections, vocab=archive.vocab,
                            types=list(ITEM_TYPES))
+
+
+@bp.get("/timeline")
+@cached
+def timeline_page():
+    """The decades with items, or one decade's years (``?decade=1970``, ``?year=1975``) and its items."""
+    decade, year = _period_args()
+    number = page_number()
+    archive, viewer = _archive(), current_viewer()
+    with archive.catalog.session() as s:
+        if decade is None:
+            found = timeline.overview(s, viewer=viewer)
+        else:
+            found = timeline.decade_view(s, decade, number, year=year, viewer=viewer)
+    return render_template("timeline.html", overview=found if decade is None else None,
+                           view=found if decade is not None else None, dating=timeline.dating)
+
+
+def _period_args() -> tuple[int | None, int | None]:
+    """``?decade=`` (a year ending in 0) and ``?year=`` (within that decade, when both are given); absent or blank:
+    None."""
+    decade = year = None
+    if request.args.get("decade", "").strip():
+        reason = _("The decade must be a year ending in 0, from 0 to 9990, such as 1970.")
+        decade = number_arg("decade", minimum=timeline.FIRST_DECADE, maximum=timeline.LAST_DECADE, reason=reason)
+        if decade % 10:
+            raise BadParameter("decade", reason)
+    if request.args.get("year", "").strip():
+        year = number_arg("year", minimum=1, maximum=9999, reason=_("The year must be a whole number from 1 to 9999."))
+        if decade is not None and year // 10 * 10 != decade:
+            raise BadParameter("year", _("The year %(year)s is not in the decade %(decade)s.", year=year, decade=decade))
+        decade = year // 10 * 10
+    return decade, year
 
 
 def _term_page(facet: str, term_id: str):
@@ -273,6 +307,7 @@ def sitemap():
         entries = browse.sitemap_entries(s)
     pages = [("pages.home", {}, None), ("pages.about", {}, None), ("pages.open_data_page", {}, None), ("pages.browse_all", {}, None),
              ("pages.collections", {}, None), ("pages.exhibits", {}, None)]
+    pages.append(("pages.timeline_page", {}, None))
     pages += [("pages.collection", {"collection_id": c}, when) for c, when in entries["collections"]]
     pages += [("pages.exhibit", {"slug": e.slug}, None) for e in _exhibits().all()]
     for facet, vocabulary in TERM_PAGES.items():
