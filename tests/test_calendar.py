@@ -151,3 +151,65 @@ def test_unreadable_lunar_date_is_an_error_naming_it(bad):
 def test_readable_lunar_date_is_kept_as_written():
     record = validate_record({"title": {"vi": "x"}, "community": "hoa", "lunar_date": "Rằm tháng Giêng"}, VOCAB)
     assert record["lunar_date"] == "Rằm tháng Giêng"
+
+
+# --- /api/calendar and the iCalendar feeds ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    from archive.context import Archive
+    from archive.settings import load_settings
+    from archive.web import create_app
+    settings = load_settings(environ={}, data_dir=str(tmp_path_factory.mktemp("calendar") / "var"),
+                             base_url="http://archive.test", workers=1)
+    archive = Archive(settings)
+    yield create_app(settings, archive).test_client()
+    archive.catalog.dispose()
+
+
+def test_api_calendar_year(client):
+    body = client.get("/api/calendar?year=2027").get_json()
+    assert body["year"] == 2027
+    events = {e["festival"]: e for e in body["events"]}
+    assert events["tet-nguyen-tieu"]["start"] == events["tet-nguyen-tieu"]["end"] == "2027-02-20"
+    assert events["ok-om-bok"] == {"festival": "ok-om-bok", "start": "2027-11-12", "end": "2027-11-12",
+                                   "calendar": "amlich", "rule": VOCAB.get("festivals", "ok-om-bok")["calendar_rule"]}
+    assert "kate" not in events and "ramuwan" not in events  # no announced date for 2027
+    assert [e["start"] for e in body["events"]] == sorted(e["start"] for e in body["events"])
+    kate = {e["festival"]: e for e in client.get("/api/calendar?year=2025").get_json()["events"]}["kate"]
+    assert (kate["start"], kate["end"], kate["source"]) == ("2025-10-20", "2025-10-22", "thanhnien-kate-2025")
+
+
+@pytest.mark.parametrize("year", ["abc", "20x7", "1799", "2200", "-1", "²⁰²⁷", "9" * 40])
+def test_api_calendar_bad_year_is_a_400_naming_it(client, year):
+    response = client.get("/api/calendar", query_string={"year": year})
+    assert response.status_code == 400 and response.get_json()["error"]["parameter"] == "year"
+
+
+@pytest.mark.parametrize("path,communities", [("/api/calendar.ics", {"cham", "hoa", "khmer"}),
+                                              ("/api/calendar/khmer.ics", {"khmer"}),
+                                              ("/api/calendar/hoa.ics?lang=en", {"hoa"})])
+def test_ics_feeds_parse(client, path, communities):
+    from icalendar import Calendar
+    response = client.get(path)
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    cal = Calendar.from_ical(response.data)
+    assert str(cal["VERSION"]) == "2.0" and cal["PRODID"]
+    events = cal.walk("VEVENT")
+    assert events and len({str(e["UID"]) for e in events}) == len(events)
+    found = {str(e["CATEGORIES"].cats[0]) for e in events}
+    assert found == communities or (communities == {"cham", "hoa", "khmer"} and found <= communities
+                                    and {"hoa", "khmer"} <= found)
+    for event in events:
+        term = VOCAB.get("festivals", str(event["UID"]).rsplit("-", 3)[0])
+        assert term["community"] in communities
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        assert isinstance(start, date) and end > start  # all-day, DTEND exclusive
+    if "lang=en" in path:
+        assert "Lantern Festival (Nguyên Tiêu)" in {str(e["SUMMARY"]) for e in events}
+
+
+def test_ics_bad_community_or_lang(client):
+    assert client.get("/api/calendar/kinh.ics").status_code == 404
+    response = client.get("/api/calendar.ics?lang=fr")
+    assert response.status_code == 400 and response.get_json()["error"]["parameter"] == "lang"
