@@ -160,6 +160,18 @@ class UnreadableLunarDate(ValueError):
     pass
 
 
+def lunar_date_in_year(text: str, year: int | None) -> tuple[date, date] | None:
+    """The Gregorian days an item's ``lunar_date`` meant in ``year`` (its date's year, when it has exactly one);
+    None when the year is unknown, the value is unreadable (records from before it was checked) or has no
+    algorithm."""
+    if year is None:
+        return None
+    try:
+        return parse_lunar_date(text).gregorian(year)
+    except UnreadableLunarDate:
+        return None
+
+
 def _number(word: str) -> int:
     word = word.strip()
     if word in _EN_ORDINALS:

@@ -213,3 +213,32 @@ def test_ics_bad_community_or_lang(client):
     assert client.get("/api/calendar/kinh.ics").status_code == 404
     response = client.get("/api/calendar.ics?lang=fr")
     assert response.status_code == 400 and response.get_json()["error"]["parameter"] == "lang"
+
+
+# --- the site: item pages show a lunar date's Gregorian days, festival pages their next date -----------------------
+
+@pytest.fixture(scope="module")
+def sample_client(sample_archive):
+    from archive.web import create_app
+    return create_app(sample_archive.settings, sample_archive).test_client()
+
+
+def test_item_page_shows_the_lunar_date_with_its_gregorian_day(sample_archive, sample_client):
+    from sqlalchemy import select
+
+    from archive.catalog.models import Item
+    with sample_archive.catalog.session() as s:
+        item_id = next(i.id for i in s.scalars(select(Item).where(Item.status == "published", Item.access == "public"))
+                       if (i.record or {}).get("lunar_date") == "15/1 âm lịch" and i.record.get("date") == "2026-11")
+    for lang, shown in (("vi", "3 tháng 3, 2026"), ("en", "March 3, 2026")):
+        html = sample_client.get(f"/{lang}/items/{item_id}").get_data(as_text=True)
+        assert '<span lang="vi">15/1 âm lịch</span>' in html
+        assert f'<time datetime="2026-03-03">{shown}</time>' in html
+
+
+def test_festival_page_shows_its_next_date(sample_client):
+    from archive.calendar import FestivalCalendar
+    upcoming = FestivalCalendar(VOCAB).next_occurrence("ok-om-bok", date.today())
+    html = sample_client.get("/en/festivals/ok-om-bok").get_data(as_text=True)
+    assert f'<dt>Next date</dt><dd><time datetime="{upcoming.start.isoformat()}">' in html
+    assert "No date announced yet." in sample_client.get("/en/festivals/ramuwan").get_data(as_text=True)

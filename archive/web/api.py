@@ -13,10 +13,9 @@ from iiif.urls import Urls
 from search.request import request_from_params
 
 from .. import lists
-from ..calendar import FIRST_YEAR, LAST_YEAR
-from ..calendar_feed import feed
 from ..access import can_view, visible_techmd
 from ..access import scope as access_scope
+from ..calendar_feed import feed
 from ..catalog import service
 from ..errors import BadParameter, NotFound
 from ..labels import SITE_LANGS
@@ -25,7 +24,7 @@ from ..vocabularies import NAMES
 from . import openapi
 from .auth import current_viewer
 from .cors import open_to_every_origin
-from .params import datetime_arg, number_arg
+from .params import calendar_year, datetime_arg, number_arg
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -122,13 +121,6 @@ def search():
 
 
 FEED_NAME = {"vi": "Lễ hội Chăm, Hoa, Khmer", "en": "Cham, Hoa and Khmer festivals"}
-
-
-def calendar_year() -> int:
-    """The ``year`` of the query string (this year when absent), within the years the calendar tables cover."""
-    return number_arg("year", default=date.today().year, minimum=FIRST_YEAR, maximum=LAST_YEAR,
-                      reason=_("The year must be a whole number from %(first)s to %(last)s.",
-                               first=FIRST_YEAR, last=LAST_YEAR))
 
 
 @bp.get("/calendar")
