@@ -32,6 +32,12 @@ class Archive:
         return Vocabularies()
 
     @cached_property
+    def calendar(self):
+        """Festival dates (archive.calendar.FestivalCalendar)."""
+        from .calendar import FestivalCalendar
+        return FestivalCalendar(self.vocab)
+
+    @cached_property
     def search(self):
         """The configured search backend (search.backend.SearchBackend); connects on first use."""
         from search.service import open_backend

@@ -9,6 +9,7 @@ One file per language, ``<slug>.<lang>.md`` (lang ``vi`` or ``en``), with YAML f
     featured: true                    # listed on the home page
     order: 1                          # lists sort by order, then slug
     community: cham
+    festival: kate                    # the festival it tells of (vocabulary festivals): linked from the calendar
     ---
 
 The body is CommonMark (tables too); raw HTML is shown as text and images come only from archive items. A line
@@ -40,7 +41,8 @@ log = logging.getLogger(__name__)
 FILE_NAME = re.compile(r"^(?P<slug>[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?)\.(?P<lang>vi|en)\.md$")
 SHORTCODE = re.compile(r"^\{\{\s*item\s*:\s*(?P<ref>[^|{}]+?)\s*(?:\|\s*(?P<caption>[^{}]*?)\s*)?\}\}\s*$")
 REFERENCE = re.compile(r"^(?:(?P<key>file|sha256)=(?P<value>.+)|(?P<id>[A-Za-z0-9_-]{1,64}))$")
-FRONT_MATTER = {"title": str, "summary": str, "cover": str, "featured": bool, "order": int, "community": str}
+FRONT_MATTER = {"title": str, "summary": str, "cover": str, "featured": bool, "order": int, "community": str,
+                "festival": str}
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "em", "strong", "s", "code",
                 "pre", "a", "hr", "br", "table", "thead", "tbody", "tr", "th", "td"}
 MAX_BYTES = 1_000_000
@@ -81,6 +83,7 @@ class ExhibitText:
     featured: bool
     order: int
     community: str | None
+    festival: str | None = None
 
 
 @dataclass
@@ -103,6 +106,10 @@ class Exhibit:
     @property
     def community(self) -> str | None:
         return next((t.community for t in self.texts.values() if t.community), None)
+
+    @property
+    def festival(self) -> str | None:
+        return next((t.festival for t in self.texts.values() if t.festival), None)
 
     def references(self) -> list[ItemRef]:
         refs = [t.cover for t in self.texts.values() if t.cover]
@@ -180,7 +187,8 @@ def parse_file(path: Path) -> tuple[str, ExhibitText]:
     return m.group("slug"), ExhibitText(
         lang=m.group("lang"), title=meta["title"].strip(), summary=meta.get("summary", "").strip(),
         blocks=_blocks(post.content, str(path)), cover=cover, featured=meta.get("featured", False),
-        order=meta.get("order", 1000), community=meta.get("community"))
+        order=meta.get("order", 1000), community=meta.get("community"),
+        festival=meta.get("festival"))
 
 
 class Exhibits:

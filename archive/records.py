@@ -13,6 +13,7 @@ from edtf import parse_edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
 from jsonschema import Draft202012Validator
 
+from .calendar import UnreadableLunarDate, parse_lunar_date
 from .errors import InvalidRecord, Problem
 from .text import clean, clean_language_map
 from .vocabularies import Vocabularies, canonical_rights_uri
@@ -119,6 +120,11 @@ def validate_record(data: object, vocab: Vocabularies, *, collections: Iterable[
             edtf_bounds(record["date"])
         except ValueError as exc:
             problems.append(Problem("date", str(exc)))
+    if "lunar_date" in record:
+        try:
+            parse_lunar_date(record["lunar_date"])
+        except UnreadableLunarDate as exc:
+            problems.append(Problem("lunar_date", str(exc)))
     if collections is not None:
         known = set(collections)
         for cid in record.get("collections", []):

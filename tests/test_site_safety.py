@@ -51,7 +51,7 @@ def _write_samples(root: Path) -> dict[str, Path]:
     records = root / "records.jsonl"
     records.write_text(json.dumps({
         "id": "xss-record", "type": "document", "title": {"vi": HOSTILE, "en": HOSTILE, "km": SCRIPT},
-        "description": {"vi": HOSTILE, "en": HOSTILE}, "community": "khmer", "lunar_date": ONERROR,
+        "description": {"vi": HOSTILE, "en": HOSTILE}, "community": "khmer", "lunar_date": "15/10 âm lịch",
         "subjects": [SCRIPT], "collections": ["xss-col"], "date": "1975"}, ensure_ascii=False), "utf-8")
     collections = root / "collections.json"
     collections.write_text(json.dumps([{"id": "xss-col", "title": {"vi": HOSTILE, "en": HOSTILE},

@@ -2,9 +2,11 @@
 OpenAPI document that describes every route here and under /iiif and /media (archive/web/openapi.yaml)."""
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import gettext as _
 
 from iiif.published import PRESENTED_KINDS
 from iiif.urls import Urls
@@ -13,15 +15,16 @@ from search.request import request_from_params
 from .. import lists
 from ..access import can_view, visible_techmd
 from ..access import scope as access_scope
+from ..calendar_feed import feed
 from ..catalog import service
-from ..errors import NotFound
+from ..errors import BadParameter, NotFound
 from ..labels import SITE_LANGS
 from ..searching import search_json
 from ..vocabularies import NAMES
 from . import openapi
 from .auth import current_viewer
 from .cors import open_to_every_origin
-from .params import datetime_arg, number_arg
+from .params import calendar_year, datetime_arg, number_arg
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -115,6 +118,33 @@ def vocabulary(name: str):
 def search():
     params = request_from_params(request.args.to_dict(flat=False), scope=access_scope(current_viewer()))
     return jsonify(search_json(_archive(), params))
+
+
+FEED_NAME = {"vi": "Lễ hội Chăm, Hoa, Khmer", "en": "Cham, Hoa and Khmer festivals"}
+
+
+@bp.get("/calendar")
+def calendar():
+    year = calendar_year()
+    return jsonify(year=year, events=[o.as_json() for o in _archive().calendar.occurrences(year)])
+
+
+@bp.get("/calendar.ics", defaults={"community": None})
+@bp.get("/calendar/<community>.ics")
+def calendar_feed(community: str | None):
+    """Last year's, this year's and the next two years' festivals, for a phone calendar to subscribe to."""
+    archive = _archive()
+    if community is not None and archive.vocab.get("communities", community) is None:
+        raise NotFound(f"no community {community!r}")
+    lang = request.args.get("lang") or SITE_LANGS[0]
+    if lang not in SITE_LANGS:
+        raise BadParameter("lang", _("The language must be one of: %(langs)s.", langs=", ".join(SITE_LANGS)))
+    this_year = date.today().year
+    found = [o for year in range(this_year - 1, this_year + 3) for o in archive.calendar.occurrences(year)
+             if community is None or archive.vocab.get("festivals", o.festival)["community"] == community]
+    name = archive.vocab.get("communities", community)["label"][lang] if community else FEED_NAME[lang]
+    body = feed(found, archive.vocab, lang=lang, name=name, base_url=archive.settings.base_url)
+    return Response(body, mimetype="text/calendar", headers={"Content-Disposition": "inline; filename=calendar.ics"})
 
 
 @bp.get("/openapi.json")

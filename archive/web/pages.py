@@ -18,11 +18,13 @@ from search.request import request_from_params
 
 from .. import browse, citation, open_data, searching, timeline
 from ..access import scope as access_scope
+from ..calendar import lunar_date_in_year
 from ..errors import BadParameter, NotFound
 from ..labels import ARCHIVE_NAME, ITEM_TYPES, SITE_LANGS
+from ..records import edtf_bounds
 from . import seo
 from .page_cache import cached
-from .params import number_arg, page_number
+from .params import calendar_year, number_arg, page_number
 from .auth import current_viewer
 from .present import absolute, pick, type_name
 
@@ -146,9 +148,27 @@ def _term_page(facet: str, term_id: str):
     with archive.catalog.session() as s:
         page = browse.with_term(s, facet, term_id, number, viewer=current_viewer())
     sources = {src["id"]: src for src in archive.vocab.document(TERM_PAGES[facet]).get("sources", [])}
-    return render_template("term.html", facet=facet, term=found, page=page,
+    upcoming = archive.calendar.next_occurrence(term_id, date.today()) if facet == "festival" else None
+    return render_template("term.html", facet=facet, term=found, page=page, upcoming=upcoming, today=date.today(),
                            sources=[sources[i] for i in found.get("sources", []) if i in sources],
                            jsonld=seo.term_jsonld(facet, found, g.lang))
+
+
+@bp.get("/calendar")
+@cached
+def calendar():
+    """Every festival with its dates in the year asked for (this year by default) and its next occurrence."""
+    archive, today = _archive(), date.today()
+    year = calendar_year()
+    exhibits = _exhibits().all()
+    rows = []
+    for term in archive.vocab.terms("festivals"):
+        rows.append({"term": term, "occurrences": archive.calendar.occurrences(year, term["id"]),
+                     "next": archive.calendar.next_occurrence(term["id"], today),
+                     "exhibits": [e for e in exhibits if e.festival == term["id"]]})
+    rows.sort(key=lambda r: (not r["occurrences"], r["occurrences"][0].start if r["occurrences"] else date.max))
+    return render_template("calendar.html", year=year, rows=rows, today=today,
+                           sources=archive.calendar.announced["sources"])
 
 
 @bp.get("/communities/<term_id>")
@@ -227,9 +247,20 @@ def item_context(page: browse.ItemPage) -> dict:
     title = _title(page)
     url = absolute(url_for("pages.item", item_id=page.id))
     csl = _csl_item(page)
-    return {"item": page, "title": title, "url": url, "jsonld": seo.item_jsonld(page, _archive().vocab, g.lang),
+    return {"item": page, "title": title, "url": url, "lunar_days": _lunar_days(page.record), "jsonld": seo.item_jsonld(page, _archive().vocab, g.lang),
             "citations": {style: Markup(citation.render(csl, style, g.lang)) for style in citation.STYLES},
             "bibtex": citation.bibtex(csl, edtf=page.record.get("date"))}
+
+
+def _lunar_days(record: dict) -> tuple[date, date] | None:
+    """The Gregorian days of the item's lunar date, when its date names one year."""
+    if not record.get("lunar_date") or not record.get("date"):
+        return None
+    try:
+        first, last = edtf_bounds(record["date"])
+    except ValueError:
+        return None
+    return lunar_date_in_year(record["lunar_date"], int(first[:4]) if first[:4] == last[:4] else None)
 
 
 def _title(page: browse.ItemPage):

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from flask import request
 from flask_babel import gettext as _
 
+from ..calendar import FIRST_YEAR, LAST_YEAR
 from ..errors import BadParameter
 from ..params import iso_date, iso_datetime, whole_number
 
@@ -17,6 +18,13 @@ MAX_ID = 2**31 - 1  # accounts and versions: ids in routes (<int(max=…)>) beyo
 def page_number() -> int:
     return number_arg("page", default=1, minimum=1, maximum=MAX_PAGE,
                       reason=_("The page number must be a whole number from 1."))
+
+
+def calendar_year() -> int:
+    """The ``year`` of the festival calendar (this year when absent), within the years its tables cover."""
+    return number_arg("year", default=date.today().year, minimum=FIRST_YEAR, maximum=LAST_YEAR,
+                      reason=_("The year must be a whole number from %(first)s to %(last)s.",
+                               first=FIRST_YEAR, last=LAST_YEAR))
 
 
 def number_arg(name: str, source=None, *, reason: str | None = None, **bounds) -> int:
