@@ -160,6 +160,21 @@ def test_uncertain_approximate_and_ranged_dates_are_said_as_such(site, lang):
     assert "1975~" in page and "1968/1975" in page  # the recorded value beside the words
 
 
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_item_pages_and_cards_say_uncertain_dates_as_the_timeline_does(site, lang):
+    """One way to read a date in words (templates/macros.html date_words): item pages and result cards too."""
+    for item, words in LABELS.items():
+        expected = words[lang == "vi"]
+        page = html.unescape(_page(site["anonymous"], f"/{lang}/items/{item}"))
+        assert re.search(rf"<dd>{re.escape(expected)}( <span class=\"small\">\({re.escape(PUBLIC[item])}\)</span>)?</dd>",
+                         page), (item, expected)
+        if PUBLIC[item] != "1965-04-30":
+            assert f"({PUBLIC[item]})" in page  # the recorded value beside the words
+    cards = html.unescape(_page(site["anonymous"], f"/{lang}/search?q=&date_from=1970&date_to=1979"))
+    for item in ("t-about", "t-maybe", "t-between"):
+        assert f" · {LABELS[item][lang == 'vi']}" in cards, item
+
+
 def test_a_year_narrows_the_items_and_links_back(site):
     page = _page(site["anonymous"], "/en/timeline?year=1975")
     assert set(_dated_rows(page)) == {"t-about", "t-maybe", "t-between", "t-onwards"}

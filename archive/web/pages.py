@@ -119,7 +119,7 @@ def timeline_page():
         else:
             found = timeline.decade_view(s, decade, number, year=year, viewer=viewer)
     return render_template("timeline.html", overview=found if decade is None else None,
-                           view=found if decade is not None else None, dating=timeline.dating)
+                           view=found if decade is not None else None)
 
 
 def _period_args() -> tuple[int | None, int | None]:

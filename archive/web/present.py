@@ -16,7 +16,9 @@ from markupsafe import Markup, escape
 from iiif.urls import Urls
 from search.labels import decade_label
 
+from .. import timeline
 from ..browse import Card, Picture
+from ..timeline import Dating
 from ..labels import SITE_LANGS, type_label
 
 LANGUAGE_NAMES = {"vi": {"vi": "tiếng Việt", "en": "Vietnamese"}, "en": {"vi": "tiếng Anh", "en": "English"}}
@@ -120,6 +122,14 @@ def edtf_date(value: str | None) -> str:
     if not day:
         return format_skeleton("yMMMM", date(int(year), int(month), 1), locale=g.lang)
     return format_skeleton("yMMMMd", date(int(year), int(month), int(day)), locale=g.lang)
+
+
+def dating(value: str | None) -> Dating | None:
+    """How an EDTF date reads (archive.timeline), or None for text that is not EDTF."""
+    try:
+        return timeline.dating(value) if value else None
+    except ValueError:
+        return None
 
 
 def duration(seconds: float | None) -> str:
@@ -239,7 +249,7 @@ def toggle_url(facet: str, value: str) -> str:
 def register(app) -> None:
     app.jinja_env.globals.update(
         pick=pick, lm=lm, language_name=language_name, in_language=in_language, originals=originals, term=term, term_label=term_label, type_name=type_name,
-        edtf_date=edtf_date, duration=duration, file_size=file_size, image_url=image_url, srcset=srcset,
+        edtf_date=edtf_date, dating=dating, duration=duration, file_size=file_size, image_url=image_url, srcset=srcset,
         default_src=default_src, media_url=media_url, captions_url=captions_url, original_url=original_url,
         manifest_url=manifest_url, info_url=info_url, absolute=absolute, switch_url=switch_url, page_url=page_url,
         url_with=url_with, with_query=with_query, active_values=active_values, toggle_url=toggle_url, facet_value_label=facet_value_label, card_image=card_image, other_lang=other_lang,
