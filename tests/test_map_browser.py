@@ -167,3 +167,9 @@ def test_map_tiles_setting_draws_the_agencys_tiles(browser, sample_archive):
     assert foreign and all(urlsplit(u).port == tiles.server_port and u.endswith(".png") for u in foreign), foreign
     assert not any(urlsplit(u).path == "/assets/vendor/map/basemap.json" for u in requests)
     assert not errors, errors
+
+
+def test_without_map_tiles_pages_allow_images_from_the_archive_alone(client, sample_archive):
+    csp = dict(d.strip().split(" ", 1) for d in client.get("/en/map").headers["Content-Security-Policy"].split(";"))
+    assert csp["img-src"] == f"'self' {sample_archive.settings.base_url} data: blob:"
+    assert csp["connect-src"] == f"'self' {sample_archive.settings.base_url}"
