@@ -11,7 +11,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
+from archive.catalog.models import Item
 from archive.vocabularies import Vocabularies
 from tests.live_server import live_app
 from tests.test_site_browser import DEVICES, LANGS, Tab, _axe_source
@@ -51,8 +53,7 @@ def _name(term: dict, lang: str) -> str:
 def test_every_place_is_on_the_map_and_a_marker_opens_its_card(tab):
     page = tab.page
     tab.goto("/{lang}/map")
-    page.wait_for_selector(f"{READY}[data-base='outlines'] path.leaflet-interactive, {READY}[data-base='outlines'] "
-                           "svg path", state="attached")
+    page.wait_for_selector(f"{READY}[data-base='outlines'] svg path", state="attached")
     basemap = [r for r in tab.responses if urlsplit(r.url).path == "/assets/vendor/map/basemap.json"]
     assert basemap and basemap[0].status == 200, "the offline base layer was not loaded from the archive"
     shown = _shown(page)
@@ -115,8 +116,6 @@ def test_place_and_item_pages_draw_a_small_map(tab, sample_archive):
         _name(PLACES["chua-chantarangsay"], tab.lang)
     tab.check("place-map")
     with sample_archive.catalog.session() as s:
-        from archive.catalog.models import Item
-        from sqlalchemy import select
         item_id = s.scalars(select(Item.id).where(Item.status == "published", Item.access == "public",
                                                   Item.embargo_until.is_(None), Item.place.is_not(None))
                             .order_by(Item.id)).first()
