@@ -67,3 +67,10 @@ def test_links_lead_to_the_place_page_and_its_items(client, document):
             items = urlsplit(feature["properties"]["links"]["items"][lang])
             assert items.path == f"/{lang}/search" and items.query == f"place={place}"
             assert client.get(f"{items.path}?{items.query}").status_code == 200
+
+
+def test_a_phone_coming_back_gets_a_304(client):
+    first = client.get("/api/places.geojson")
+    assert first.headers.get("ETag") and "no-cache" in first.headers["Cache-Control"]
+    again = client.get("/api/places.geojson", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and not again.data

@@ -75,7 +75,8 @@ def init_app(app: Flask) -> None:
         """Pages and API answers for anonymous visitors carry an ETag and are checked again at each visit, so a phone
         coming back to a page that has not changed gets a 304 and downloads nothing."""
         if (request.method in ("GET", "HEAD") and response.status_code == 200 and not response.is_streamed
-                and response.mimetype in ("text/html", "application/json") and "ETag" not in response.headers
+                and response.mimetype in ("text/html", "application/json", "application/geo+json")
+                and "ETag" not in response.headers
                 and not response.cache_control.no_store and current_viewer().user_id is None):
             response.cache_control.no_cache = True
             response.add_etag()
