@@ -21,6 +21,16 @@ def type_label(type_: str) -> dict[str, str]:
     """The item type's name in each site language (an unknown type as it is)."""
     return ITEM_TYPES.get(type_, {lang: type_ for lang in SITE_LANGS})
 
+# The kinds of place in the places vocabulary (archive/vocabularies/places.json).
+PLACE_KINDS: dict[str, dict[str, str]] = {
+    "assembly-hall": {"vi": "Hội quán", "en": "Assembly hall"},
+    "temple": {"vi": "Miếu", "en": "Temple"},
+    "pagoda": {"vi": "Chùa", "en": "Pagoda"},
+    "mosque": {"vi": "Thánh đường Hồi giáo", "en": "Mosque"},
+    "historic-site": {"vi": "Di tích lịch sử", "en": "Historic site"},
+    "museum": {"vi": "Bảo tàng", "en": "Museum"},
+}
+
 # The tops of the OAI-PMH set hierarchy (archive.harvest): "community:cham", "collection:…", "type:image".
 SET_KINDS: dict[str, dict[str, str]] = {
     "community": {"vi": "Cộng đồng", "en": "Communities"},

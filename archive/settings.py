@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
 
 PREFIX = "HERITAGE_"
 
@@ -59,6 +60,20 @@ def _url(raw: str) -> str:
 def _queue_url(raw: str) -> str:
     if raw and not raw.startswith(("redis://", "rediss://", "unix://")):
         raise ValueError("must be empty (SQLite in the data directory) or a redis:// URL")
+    return raw
+
+
+def _tile_template(raw: str) -> str:
+    """An XYZ tile URL template such as https://tiles.example.org/{z}/{x}/{y}.png (one host, so the pages' CSP can
+    name it), or empty."""
+    if not raw:
+        return raw
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or "{" in parts.netloc:
+        raise ValueError("must be empty or an http:// or https:// URL template on one host")
+    placeholders = set(re.findall(r"\{([^}]*)\}", raw))
+    if not {"z", "x", "y"} <= placeholders or not placeholders <= {"z", "x", "y", "r"}:
+        raise ValueError("must hold {z}, {x} and {y} (and may hold {r}), no other placeholder")
     return raw
 
 
@@ -120,6 +135,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("proxies", 0, _count,
             "Reverse proxies in front of the app (behind nginx: 1); the client's address and scheme are then read "
             "from their X-Forwarded-For and X-Forwarded-Proto (sign-in throttling, the audit log, secure cookies)."),
+    Setting("map_tiles", "", _tile_template,
+            "The maps' base layer: an XYZ tile server's URL template (https://HOST/{z}/{x}/{y}.png) the agency runs; "
+            "empty draws the country outlines the archive ships (Natural Earth), with no request to another host."),
+    Setting("map_attribution", "", str, "Credit shown on the maps for MAP_TILES' tiles (e.g. © OpenStreetMap "
+            "contributors)."),
     Setting("log_level", "INFO", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "Logging level."),
 )
 

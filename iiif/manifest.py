@@ -11,6 +11,7 @@ from . import labels
 from .image_info import limits_for, whole_sizes
 from .image_request import max_size
 from .labels import LangMap
+from .navplace import nav_place
 from .presentation import (Agent, CanvasSpec, Content, ImageService, Link, ManifestSpec, TextTrack,
                            build_manifest)
 from .published import allows_download, presented_media
@@ -47,6 +48,7 @@ def item_spec(item: Item, vocab: Vocabularies, urls: Urls) -> ManifestSpec:
                          m.mime) for m in media] if allows_download(item, vocab) else []),
         part_of=[Link(urls.collection(c.id), "Collection", labels.lang_map(c.title)) for c in item.collections],
         nav_date=_nav_date(item),
+        nav_place=nav_place(vocab, urls.base, urls.manifest(item.id), [record.get("place")]),
         behavior=_BEHAVIOR.get(item.type, []) if len(canvases) > 1 else [])
 
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from iiif_prezi3 import (AnnotationBody, Annotation, AnnotationPage, Canvas, Collection, CollectionRef, Homepage,
-                         KeyValueString, LinkedResource, Manifest, ManifestRef, Provider, ServiceV3)
+                         KeyValueString, LinkedResource, Manifest, ManifestRef, NavPlace, Provider, ServiceV3)
 
 from .labels import LangMap
+from .navplace import NAVPLACE_CONTEXT
 
 PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
 
@@ -93,6 +94,7 @@ class ManifestSpec:
     rendering: list[Link] = field(default_factory=list)
     part_of: list[Link] = field(default_factory=list)
     nav_date: datetime | None = None
+    nav_place: dict | None = None  # a navPlace FeatureCollection (iiif.navplace)
     behavior: list[str] = field(default_factory=list)
 
 
@@ -115,6 +117,7 @@ class CollectionSpec:
     provider: list[Agent] = field(default_factory=list)
     homepage: list[Link] = field(default_factory=list)
     thumbnail: list[Content] = field(default_factory=list)
+    nav_place: dict | None = None
 
 
 def _present(**values) -> dict:
@@ -155,7 +158,16 @@ def _canvas(spec: CanvasSpec) -> Canvas:
 
 
 def _dump(resource) -> dict:
-    return json.loads(resource.jsonld())
+    """The resource as JSON; with navPlace, its extension's context comes before Presentation 3's (the extension's
+    rule: the Presentation context last)."""
+    document = json.loads(resource.jsonld())
+    if "navPlace" in document:
+        document["@context"] = [NAVPLACE_CONTEXT, PRESENTATION_CONTEXT]
+    return document
+
+
+def _nav_place(value: dict | None) -> NavPlace | None:
+    return NavPlace(**value) if value else None
 
 
 def build_manifest(spec: ManifestSpec) -> dict:
@@ -171,7 +183,7 @@ def build_manifest(spec: ManifestSpec) -> dict:
         seeAlso=[_link(LinkedResource, s) for s in spec.see_also],
         rendering=[_link(LinkedResource, r) for r in spec.rendering],
         partOf=[_link(LinkedResource, p) for p in spec.part_of],
-        navDate=spec.nav_date, behavior=spec.behavior,
+        navDate=spec.nav_date, navPlace=_nav_place(spec.nav_place), behavior=spec.behavior,
         items=[_canvas(c) for c in spec.canvases]))
     document = _dump(manifest)
     for canvas, canvas_spec in zip(document["items"], spec.canvases):
@@ -193,5 +205,5 @@ def build_collection(spec: CollectionSpec) -> dict:
     collection = Collection(**_present(
         id=spec.id, label=spec.label, summary=spec.summary, provider=[_agent(a) for a in spec.provider],
         homepage=[_link(Homepage, h) for h in spec.homepage], thumbnail=[_content(t) for t in spec.thumbnail],
-        items=refs))
+        navPlace=_nav_place(spec.nav_place), items=refs))
     return _dump(collection)

@@ -9,6 +9,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 fi
 if [ ! -f archive/web/static/vendor/versions.json ] || [ node_modules/.package-lock.json -nt archive/web/static/vendor/versions.json ] \
-   || [ scripts/vendor_static.py -nt archive/web/static/vendor/versions.json ]; then
+   || [ scripts/vendor_static.py -nt archive/web/static/vendor/versions.json ] \
+   || [ scripts/vendor_basemap.js -nt archive/web/static/vendor/versions.json ]; then
   .venv/bin/python scripts/vendor_static.py
 fi

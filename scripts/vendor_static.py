@@ -3,7 +3,9 @@
 Fonts: only the script subsets the archive needs (Khmer, Cham, the Han chunks of Noto Sans TC and SC), as woff2,
 under family names of our own (so a page's fonts never depend on what the visitor's device has installed), with one
 generated stylesheet, vendor/fonts.css. OpenSeadragon: the minified build and its button images. Swagger UI (the API
-page, /{lang}/api): its bundle and stylesheet. Licences beside.
+page, /{lang}/api): its bundle and stylesheet. The map (/{lang}/map, place and item pages): Leaflet and its marker
+clusters, and vendor/map/basemap.json, the country outlines drawn when no tile server is set (made by
+scripts/vendor_basemap.js from world-atlas, Natural Earth's public-domain data). Licences beside.
 Run again whenever package-lock.json changes; it replaces the vendor folder whole.
 """
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -54,6 +57,23 @@ def font_faces(package: str, family: str, weight: int, subsets: set[str], dest: 
     return faces
 
 
+def vendor_map(dest: Path) -> dict[str, str]:
+    """Leaflet (script, stylesheet, marker images), Leaflet.markercluster and the offline base layer."""
+    dest.mkdir()
+    leaflet, clusters = MODULES / "leaflet", MODULES / "leaflet.markercluster"
+    for name in ("leaflet.js", "leaflet.css"):
+        shutil.copyfile(leaflet / "dist" / name, dest / name)
+    shutil.copytree(leaflet / "dist" / "images", dest / "images")
+    shutil.copyfile(leaflet / "LICENSE", dest / "leaflet.LICENSE.txt")
+    for name in ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"):
+        shutil.copyfile(clusters / "dist" / name, dest / name)
+    shutil.copyfile(clusters / "MIT-LICENCE.txt", dest / "leaflet.markercluster.LICENSE.txt")
+    subprocess.run(["node", str(ROOT / "scripts" / "vendor_basemap.js"), str(dest / "basemap.json")], check=True)
+    shutil.copyfile(MODULES / "world-atlas" / "LICENSE", dest / "world-atlas.LICENSE.txt")
+    return {name: json.loads((MODULES / name / "package.json").read_text())["version"]
+            for name in ("leaflet", "leaflet.markercluster", "world-atlas", "topojson-client")}
+
+
 def main() -> int:
     if not (MODULES / ".package-lock.json").exists():
         print(f"{MODULES}: missing; run `npm ci` first", file=sys.stderr)
@@ -81,6 +101,7 @@ def main() -> int:
     for name in ("swagger-ui-bundle.js", "swagger-ui.css", "LICENSE", "NOTICE"):
         shutil.copyfile(swagger / name, VENDOR / "swagger-ui" / (name + ".txt" if name.isupper() else name))
     versions["swagger-ui-dist"] = json.loads((swagger / "package.json").read_text())["version"]
+    versions.update(vendor_map(VENDOR / "map"))
     (VENDOR / "versions.json").write_text(json.dumps(versions, indent=2) + "\n")
     print(f"vendor: {len(faces)} font faces, OpenSeadragon {versions['openseadragon']} -> {VENDOR.relative_to(ROOT)}")
     return 0

@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+import geojson
 import pytest
 import requests
 from jsonschema import Draft7Validator
@@ -421,3 +422,48 @@ def test_a_restricted_item_shown_to_staff_is_never_cached_publicly(site):
             response = client.get(path, headers=headers)
             assert response.status_code == 200, path
             assert response.cache_control.private and not response.cache_control.public, (path, headers)
+
+
+NAVPLACE_CONTEXT = "http://iiif.io/api/extension/navplace/context.json"
+PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
+
+
+def _nav_place_points(document: dict) -> dict[str, list[float]]:
+    """navPlace's features by label (en), after checking it is GeoJSON the geojson library accepts and that the
+    extension's context comes before Presentation 3's."""
+    assert document["@context"] == [NAVPLACE_CONTEXT, PRESENTATION_CONTEXT]
+    nav_place = document["navPlace"]
+    assert nav_place["type"] == "FeatureCollection" and nav_place["id"].startswith(document["id"])
+    parsed = geojson.loads(json.dumps(nav_place))
+    assert parsed.is_valid, parsed.errors()
+    assert all(f["id"].startswith("http") and f["type"] == "Feature" for f in nav_place["features"])
+    return {f["properties"]["label"]["en"][0]: f["geometry"]["coordinates"] for f in nav_place["features"]}
+
+
+def test_a_manifest_of_an_item_with_a_place_has_nav_place(site):
+    document = manifest(site, "photo")  # place: tue-thanh-hoi-quan
+    assert _nav_place_points(document) == {"Tuệ Thành Assembly Hall (Thiên Hậu Temple)": [106.66117, 10.75358]}
+    assert document["navPlace"]["features"][0]["properties"]["label"]["zh-Hant"] == ["穗城會館"]
+    assert schema_errors(document) == []
+
+
+def test_a_manifest_without_a_place_has_no_nav_place_and_one_context(site):
+    document = manifest(site, "song")
+    assert "navPlace" not in document and document["@context"] == PRESENTATION_CONTEXT
+
+
+@pytest.mark.parametrize("collection_id, places", [
+    ("hoa-festivals", {"Tuệ Thành Assembly Hall (Thiên Hậu Temple)"}),
+    ("hoa", {"Tuệ Thành Assembly Hall (Thiên Hậu Temple)"}),
+    ("khmer", {"Chantarangsay Pagoda (Wat Candaransi)"}),
+])
+def test_collections_of_items_with_places_have_nav_place(site, collection_id, places):
+    document = get_json(site, f"/iiif/3/collection/{collection_id}")
+    assert set(_nav_place_points(document)) == places
+    assert schema_errors(document) == []
+
+
+def test_a_collection_without_places_has_no_nav_place(site):
+    for collection_id in ("cham", "top"):
+        document = get_json(site, f"/iiif/3/collection/{collection_id}")
+        assert "navPlace" not in document and document["@context"] == PRESENTATION_CONTEXT

@@ -41,3 +41,16 @@ def test_cli_stops_on_bad_setting(heritage, monkeypatch):
     result = CliRunner().invoke(main, ["fixity"], env={"HERITAGE_BOGUS": "1"})
     assert result.exit_code == 2
     assert "HERITAGE_BOGUS: unknown setting" in result.output
+
+
+def test_map_tiles_is_a_template_on_one_host():
+    assert load_settings(environ={}).map_tiles == ""
+    template = "https://tiles.example.org/osm/{z}/{x}/{y}.png"
+    assert load_settings(environ={"HERITAGE_MAP_TILES": template}).map_tiles == template
+    for bad, reason in (("tiles.example.org/{z}/{x}/{y}.png", "http:// or https://"),
+                        ("https://{s}.tiles.example.org/{z}/{x}/{y}.png", "one host"),
+                        ("https://tiles.example.org/{z}/{x}.png", "{z}, {x} and {y}"),
+                        ("https://tiles.example.org/{z}/{x}/{y}{foo}.png", "no other placeholder")):
+        with pytest.raises(SettingsError) as err:
+            load_settings(environ={"HERITAGE_MAP_TILES": bad})
+        assert f"HERITAGE_MAP_TILES={bad!r}" in str(err.value) and reason in str(err.value), err.value

@@ -2,6 +2,7 @@
 OpenAPI document that describes every route here and under /iiif and /media (archive/web/openapi.yaml)."""
 from __future__ import annotations
 
+import json
 from datetime import date
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from iiif.published import PRESENTED_KINDS
 from iiif.urls import Urls
 from search.request import request_from_params
 
-from .. import lists
+from .. import lists, places
 from ..access import can_view, visible_techmd
 from ..access import scope as access_scope
 from ..calendar_feed import feed
@@ -112,6 +113,14 @@ def vocabulary(name: str):
     document = vocab.document(name)
     return _page("terms", found, {"vocabulary": name, "description": document.get("description", {})},
                  params=("limit",))
+
+
+@bp.get("/places.geojson")
+def places_geojson():
+    """Every place with coordinates, as an RFC 7946 FeatureCollection."""
+    archive = _archive()
+    document = places.feature_collection(places.place_features(archive.vocab, archive.settings.base_url))
+    return Response(json.dumps(document, ensure_ascii=False), mimetype="application/geo+json")
 
 
 @bp.get("/search")

@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from search.errors import BadQuery, SearchUnavailable
 from search.request import request_from_params
 
-from .. import browse, citation, open_data, searching, timeline
+from .. import browse, citation, open_data, places, searching, timeline
 from ..access import scope as access_scope
 from ..calendar import lunar_date_in_year
 from ..errors import BadParameter, NotFound
@@ -189,6 +189,15 @@ def place(term_id: str):
     return _term_page("place", term_id)
 
 
+@bp.get("/map")
+@cached
+def map_page():
+    """Every place with coordinates on a map (markers grouped when close), each with its card; the same cards listed
+    below for reading without the map."""
+    archive = _archive()
+    return render_template("map.html", features=places.place_features(archive.vocab, archive.settings.base_url))
+
+
 @bp.get("/collections/")
 @cached
 def collections():
@@ -337,6 +346,7 @@ def sitemap():
     with archive.catalog.session() as s:
         entries = browse.sitemap_entries(s)
     pages = [("pages.home", {}, None), ("pages.about", {}, None), ("pages.open_data_page", {}, None), ("pages.browse_all", {}, None),
+             ("pages.map_page", {}, None),
              ("pages.collections", {}, None), ("pages.exhibits", {}, None)]
     pages.append(("pages.timeline_page", {}, None))
     pages += [("pages.collection", {"collection_id": c}, when) for c, when in entries["collections"]]

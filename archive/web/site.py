@@ -25,13 +25,20 @@ def _locale() -> str:
 OPENSEADRAGON_STYLE = "'sha256-9xTiqzfwFaL2SGb1rmr8gysEwVVjIvqWAgmZgqFqpEE='"
 
 
-def content_security_policy(base_url: str) -> str:
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_security_policy(base_url: str, map_tiles: str = "") -> str:
     """No inline script or style of ours anywhere; everything from this host (and the public base URL, which IIIF ids
-    and so the deep-zoom tiles use, when it names another origin for the same server)."""
-    parts = urlsplit(base_url)
-    own = f"'self' {parts.scheme}://{parts.netloc}"
+    and so the deep-zoom tiles use, when it names another origin for the same server); map tiles from the tile server
+    only when HERITAGE_MAP_TILES names one."""
+    own = f"'self' {_origin(base_url)}"
+    tiles = f" {_origin(map_tiles)}" if map_tiles else ""
     return "; ".join((
-        "default-src 'self'", "script-src 'self'", f"style-src 'self' {OPENSEADRAGON_STYLE}", f"img-src {own} data: blob:",
+        "default-src 'self'", "script-src 'self'", f"style-src 'self' {OPENSEADRAGON_STYLE}",
+        f"img-src {own}{tiles} data: blob:",
         f"media-src {own}", f"connect-src {own}", "font-src 'self'", "object-src 'none'", "base-uri 'none'",
         "form-action 'self'", "frame-ancestors 'self'",
     ))
@@ -49,7 +56,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(assets.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(pages.root)
-    policy = content_security_policy(archive.settings.base_url)
+    policy = content_security_policy(archive.settings.base_url, archive.settings.map_tiles)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
@@ -68,7 +75,8 @@ def init_app(app: Flask) -> None:
         """Pages and API answers for anonymous visitors carry an ETag and are checked again at each visit, so a phone
         coming back to a page that has not changed gets a 304 and downloads nothing."""
         if (request.method in ("GET", "HEAD") and response.status_code == 200 and not response.is_streamed
-                and response.mimetype in ("text/html", "application/json") and "ETag" not in response.headers
+                and response.mimetype in ("text/html", "application/json", "application/geo+json")
+                and "ETag" not in response.headers
                 and not response.cache_control.no_store and current_viewer().user_id is None):
             response.cache_control.no_cache = True
             response.add_etag()
