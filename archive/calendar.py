@@ -5,7 +5,9 @@ date expressions people write on items.
 conversion is vnlunar's, which reads Hồ Ngọc Đức's published tables for 1800–2199. Festival rules are the
 ``calendar_rule`` of each term in vocabularies/festivals.json. Festivals with no trustworthy algorithm (the Cham
 and Islamic calendars) have a table of announced dates per year (vocabularies/festival_dates.json); a year with no
-announced date has no occurrence, never a guessed one.
+announced date has no occurrence, never a guessed one. An announced date also overrides a rule: Vietnam's Khmer
+follow the Khmer calendar, whose leap months do not always fall with âm lịch's, so in some years (2017, 2025) their
+festivals came a month before the âm lịch rule's date; such rules carry ``confirm`` and the site says so.
 """
 from __future__ import annotations
 
@@ -88,10 +90,11 @@ class FestivalCalendar:
         rule = term.get("calendar_rule")
         if not rule or not FIRST_YEAR <= year <= LAST_YEAR:
             return []
-        if rule.get("announced"):
-            return [Occurrence(term["id"], date.fromisoformat(row["start"]), date.fromisoformat(row["end"]),
-                               rule["calendar"], rule, row["source"])
-                    for row in self._announced_by_festival.get(term["id"], []) if row["year"] == year]
+        announced = [row for row in self._announced_by_festival.get(term["id"], []) if row["year"] == year]
+        if announced or rule.get("announced"):  # an announced date also overrides a rule (the Khmer calendar can
+            return [Occurrence(term["id"], date.fromisoformat(row["start"]),  # fall a month before âm lịch)
+                               date.fromisoformat(row["end"]), rule["calendar"], rule, row["source"])
+                    for row in announced]
         if rule["calendar"] == "gregorian":
             start = date(year, rule["month"], rule["day"])
         elif rule["calendar"] == "amlich":

@@ -3,7 +3,7 @@ sources, announced Cham/Islamic dates, and the lunar date expressions written on
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -82,6 +82,35 @@ def test_khmer_festivals_2024_2030():
     # Kathina is a season: 15/9 to 15/10 âm lịch (soctrangtourism-kathina)
     assert _dates("kathina")[2027] == (date(2027, 10, 14), date(2027, 11, 12))
     assert _dates("chol-chnam-thmay")[2027] == (date(2027, 4, 14), date(2027, 4, 16))
+
+
+# Dated sources for the Khmer festivals in other years. Where âm lịch and the Khmer calendar agree, the rule gives the
+# announced days: angiang-sene-dolta-2023 (Cổng TTĐT An Giang, 03/10/2023: 13-15/10/2023, "29, 30/8 và 01/9 ÂL") and
+# thoidai-sene-dolta-2022 (Thời Đại, 19/09/2022: "24, 25 và 26/9/2022").
+RULE_AGREES = {("sene-dolta", 2023): (date(2023, 10, 13), date(2023, 10, 15)),
+               ("sene-dolta", 2022): (date(2022, 9, 24), date(2022, 9, 26))}
+
+
+@pytest.mark.parametrize("festival, year", sorted(RULE_AGREES))
+def test_the_khmer_rule_gives_the_announced_days_when_the_calendars_agree(festival, year):
+    occurrence, = CALENDAR.occurrences(year, festival)
+    assert (occurrence.start, occurrence.end) == RULE_AGREES[festival, year] and occurrence.source is None
+
+
+def test_an_announced_khmer_date_overrides_the_lunar_rule():
+    """The Khmer calendar's leap months are not âm lịch's: in 2017 and 2025 the festivals came a month before the
+    rule's date, so the announced days (festival_dates.json, with their sources) win, and the rest stay marked."""
+    overridden = {("sene-dolta", 2017): ((date(2017, 9, 19), date(2017, 9, 21)), date(2017, 10, 18)),
+                  ("sene-dolta", 2018): ((date(2018, 10, 8), date(2018, 10, 10)), date(2018, 10, 7)),
+                  ("ok-om-bok", 2025): ((date(2025, 11, 4), date(2025, 11, 5)), date(2025, 12, 4))}
+    for (festival, year), (announced, by_rule) in overridden.items():
+        occurrence, = CALENDAR.occurrences(year, festival)
+        assert (occurrence.start, occurrence.end) == announced and occurrence.source
+        rule = VOCAB.get("festivals", festival)["calendar_rule"]
+        assert lunar_to_solar(rule["day"], rule["month"], year) - timedelta(days=rule.get("starts_days_before", 0)) \
+            == by_rule  # what the rule alone would have said
+        assert rule["confirm"] is True
+    assert CALENDAR.occurrences(2027, "ok-om-bok")[0].source is None  # 2027: calculated, to be confirmed
 
 
 def test_cham_and_islamic_festivals_use_announced_dates_only():
@@ -184,6 +213,14 @@ def test_api_calendar_year(client):
 def test_api_calendar_bad_year_is_a_400_naming_it(client, year):
     response = client.get("/api/calendar", query_string={"year": year})
     assert response.status_code == 400 and response.get_json()["error"]["parameter"] == "year"
+
+
+def test_the_page_says_which_khmer_dates_are_calculated(client):
+    for year, calculated in ((2027, {"sene-dolta", "ok-om-bok", "kathina"}), (2025, {"sene-dolta", "kathina"})):
+        page = client.get(f"/en/calendar?year={year}").get_data(as_text=True)
+        rows = page.split('<li class="festival-date" id="')[1:]
+        marked = {row.split('"', 1)[0] for row in rows if "to-confirm" in row}
+        assert marked == calculated, year  # 2025's Ok Om Bok is the announced one
 
 
 @pytest.mark.parametrize("path,communities", [("/api/calendar.ics", {"cham", "hoa", "khmer"}),
