@@ -86,9 +86,13 @@ def test_khmer_festivals_2024_2030():
 
 # Dated sources for the Khmer festivals in other years. Where âm lịch and the Khmer calendar agree, the rule gives the
 # announced days: angiang-sene-dolta-2023 (Cổng TTĐT An Giang, 03/10/2023: 13-15/10/2023, "29, 30/8 và 01/9 ÂL") and
-# thoidai-sene-dolta-2022 (Thời Đại, 19/09/2022: "24, 25 và 26/9/2022").
+# thoidai-sene-dolta-2022 (Thời Đại, 19/09/2022: "24, 25 và 26/9/2022"). Chôl Chnăm Thmây on its mid-April days:
+# tayninh.dcs.vn (14/04/2023, after TTXVN: "từ ngày 14 đến 16/4/2023") and vietnamplus.vn/chol-chnam-thmay-tag16545
+# ("Năm 2025, lễ hội Chôl Chnăm Thmây diễn ra từ 14-16/4"); 2020's four days (13-16/4) are an announced row.
 RULE_AGREES = {("sene-dolta", 2023): (date(2023, 10, 13), date(2023, 10, 15)),
-               ("sene-dolta", 2022): (date(2022, 9, 24), date(2022, 9, 26))}
+               ("sene-dolta", 2022): (date(2022, 9, 24), date(2022, 9, 26)),
+               ("chol-chnam-thmay", 2023): (date(2023, 4, 14), date(2023, 4, 16)),
+               ("chol-chnam-thmay", 2025): (date(2025, 4, 14), date(2025, 4, 16))}
 
 
 @pytest.mark.parametrize("festival, year", sorted(RULE_AGREES))
@@ -111,6 +115,8 @@ def test_an_announced_khmer_date_overrides_the_lunar_rule():
             == by_rule  # what the rule alone would have said
         assert rule["confirm"] is True
     assert CALENDAR.occurrences(2027, "ok-om-bok")[0].source is None  # 2027: calculated, to be confirmed
+    new_year, = CALENDAR.occurrences(2020, "chol-chnam-thmay")  # four days that year, not the rule's three
+    assert (new_year.start, new_year.end) == (date(2020, 4, 13), date(2020, 4, 16)) and new_year.source
 
 
 def test_cham_and_islamic_festivals_use_announced_dates_only():
