@@ -21,6 +21,7 @@ def type_label(type_: str) -> dict[str, str]:
     """The item type's name in each site language (an unknown type as it is)."""
     return ITEM_TYPES.get(type_, {lang: type_ for lang in SITE_LANGS})
 
+
 # The kinds of place in the places vocabulary (archive/vocabularies/places.json).
 PLACE_KINDS: dict[str, dict[str, str]] = {
     "assembly-hall": {"vi": "Hội quán", "en": "Assembly hall"},
