@@ -249,7 +249,7 @@ def validate(s: Session, vocabulary: str, data: dict, *, term_id: str | None = N
     _language_map(problems, "label", data.get("label"), REQUIRED_LABELS)
     communities = set(s.scalars(select(VocabularyTerm.id).where(VocabularyTerm.vocabulary == "communities",
                                                                  VocabularyTerm.status == "active")))
-    if "community" in data or vocabulary == "festivals":
+    if data.get("community") is not None or vocabulary == "festivals":  # places may belong to no community
         if data.get("community") not in communities:
             problems.append(Problem("community", f"unknown community {data.get('community')!r}; allowed: "
                                                  f"{', '.join(sorted(communities))}"))
@@ -363,11 +363,34 @@ def edit_term(archive, actor, vocabulary: str, term_id: str, data: dict, *,
         _ensure_first_version(s, row)
         _bump(s, row, expected_version)
         changed = sorted(k for k in {*data, *row.data} if data.get(k) != row.data.get(k))
+        renamed = _rename_subject(s, actor, row.data, data) if vocabulary == "subjects" else []
         row.data, row.label = data, data["label"]
         s.add(_version(row, "edit", actor))
-        work.audit(actor, "term_edit", f"{vocabulary}:{term_id}", {"version": row.version, "fields": changed})
-        work.reindex(*(item.id for item in _users(s, vocabulary, data)))
+        work.audit(actor, "term_edit", f"{vocabulary}:{term_id}",
+                   {"version": row.version, "fields": changed, **({"items": renamed} if renamed else {})})
+        work.reindex(*(item.id for item in _users(s, vocabulary, data)), *renamed)
     return row.version
+
+
+def _rename_subject(s: Session, actor, before: dict, after: dict) -> list[str]:
+    """Items name a subject by its words: those holding a word the edit removes are given the new labels (a new
+    item version each). Returns their ids."""
+    kept = {subject_key(w) for w in subject_words(after)}
+    removed = {**before, "label": {k: w for k, w in before["label"].items() if subject_key(w) not in kept},
+               "alt_labels": [w for w in before.get("alt_labels", []) if subject_key(w) not in kept]}
+    if not subject_words(removed):
+        return []
+    return _repoint_items(s, actor, "subjects", _users(s, "subjects", removed), removed, after, "term_edit")
+
+
+def _repoint_items(s: Session, actor, vocabulary: str, items: list[Item], source: dict, target: dict,
+                   action: str = "term_merge") -> list[str]:
+    for item in items:
+        seen = item.version
+        ensure_first_version(s, item)
+        service.apply_record(s, item, _repointed(item.record, vocabulary, source, target))
+        save_version(s, item, action, actor, expected=seen)
+    return [item.id for item in items]
 
 
 def approve_term(archive, actor, vocabulary: str, term_id: str, *, expected_version: int | None = None) -> int:
@@ -465,12 +488,7 @@ def merge_terms(archive, actor, vocabulary: str, source_id: str, target_id: str)
         source, target = _row(s, vocabulary, source_id), _row(s, vocabulary, target_id)
         if target.status != "active":
             raise Conflict(f"{SINGULAR[vocabulary]} {target_id!r} is a proposal; approve it first")
-        users = _users(s, vocabulary, source.data)
-        for item in users:
-            seen = item.version
-            ensure_first_version(s, item)
-            service.apply_record(s, item, _repointed(item.record, vocabulary, source.data, target.data))
-            save_version(s, item, "term_merge", actor, expected=seen)
+        ids = _repoint_items(s, actor, vocabulary, _users(s, vocabulary, source.data), source.data, target.data)
         if vocabulary == "subjects":
             kept = {subject_key(w) for w in subject_words(target.data)}
             extra = [w for w in subject_words(source.data) if subject_key(w) not in kept]
@@ -483,7 +501,6 @@ def merge_terms(archive, actor, vocabulary: str, source_id: str, target_id: str)
         _bump(s, source, None)
         s.add(_version(source, "merge", actor, data=None))
         s.delete(source)
-        ids = [item.id for item in users]
         work.audit(actor, "term_merge", f"{vocabulary}:{source_id}", {"into": target_id, "items": ids})
         work.reindex(*ids)
     return ids

@@ -181,3 +181,23 @@ def test_seeding_adds_new_shipped_terms_without_overwriting_staff_edits(archive,
     assert archive.vocab.get("subjects", "lanterns") == edited  # staff's edit kept
     assert archive.vocab.get("subjects", "music")["label"]["en"] == "music (new)"  # untouched terms follow the files
     assert archive.vocab.get("subjects", "gongs") is not None
+
+
+def test_every_shipped_term_passes_the_checks_of_an_edit(archive):
+    shipped = Vocabularies()
+    with archive.catalog.session() as s:
+        problems = {(name, t["id"]): terms.validate(s, name, t, term_id=t["id"])
+                    for name in terms.MANAGED for t in shipped.terms(name)}
+    assert {key: found for key, found in problems.items() if found} == {}
+
+
+def test_relabelling_a_subject_gives_its_items_the_new_words(archive, people, item_ids):
+    renamed = {"id": "lanterns", "label": {"vi": "đèn lồng giấy", "en": "paper lanterns"},
+               "alt_labels": ["lồng đèn"]}
+    terms.edit_term(archive, people["admin"], "subjects", "lanterns", renamed)
+    for item_id in item_ids:
+        assert editing.item_for_edit(archive, item_id).record["subjects"] == ["đèn lồng giấy", "paper lanterns"]
+        assert editing.history(archive, item_id)[-1].action == "term_edit"
+    assert _ids(archive, "subject:giấy") == set(item_ids)
+    [entry] = audit.entries(archive, action="term_edit")
+    assert sorted(entry.details["items"]) == sorted(item_ids)

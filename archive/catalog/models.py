@@ -215,7 +215,8 @@ class ItemVersion(Base):
     status: Mapped[str] = mapped_column(String(16))
     access: Mapped[str] = mapped_column(String(16))
     embargo_until: Mapped[date | None] = mapped_column(Date)
-    action: Mapped[str] = mapped_column(String(32))  # create | edit | revert | publish | unpublish | access_change
+    # create | edit | revert | publish | unpublish | access_change | term_edit | term_merge (archive.terms)
+    action: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[int | None] = mapped_column(Integer, index=True)
     username: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
