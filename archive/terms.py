@@ -26,10 +26,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from . import access, generation
 from .catalog import service
-from .catalog.models import Item, VocabularyDocument, VocabularyTerm, VocabularyVersion
+from .catalog.models import Collection, Item, VocabularyDocument, VocabularyTerm, VocabularyVersion
 from .editing import ensure_first_version, save_version
 from .errors import BadParameter, Conflict, Forbidden, InvalidRecord, NotFound, Problem
-from .text import BCP47, clean
+from .text import BCP47, clean, clean_language_map
 from .uow import unit_of_work
 from .vocabularies import NAMES, SINGULAR, Vocabularies, read_documents, subject_key, subject_words
 
@@ -40,6 +40,7 @@ TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED_LABELS = ("vi", "en")
 ITEM_KEYS = {"communities": "community", "festivals": "festival", "places": "place"}  # Item columns
 LIST_KEYS = {"languages": "languages"}
+COLLECTIONS = "collections"  # the ``vocabulary`` of collections' versions
 
 
 class TermInUse(Conflict):
@@ -47,8 +48,11 @@ class TermInUse(Conflict):
 
     def __init__(self, vocabulary: str, term_id: str, count: int):
         self.count = count
-        super().__init__(f"{SINGULAR[vocabulary]} {term_id!r} is used by {count} item(s); merge it into another "
-                         "term instead")
+        if vocabulary == "collections":
+            super().__init__(f"collection {term_id!r} holds {count} item(s); take them out of it first")
+        else:
+            super().__init__(f"{SINGULAR[vocabulary]} {term_id!r} is used by {count} item(s); merge it into "
+                             "another term instead")
 
 
 @dataclass(frozen=True)
@@ -159,11 +163,16 @@ def proposals(archive) -> list[Term]:
 
 
 def history(archive, vocabulary: str, term_id: str) -> list[TermVersion]:
-    """Oldest first, including a deletion or merge (``data`` None)."""
+    """Oldest first, including a deletion or merge (``data`` None); ``vocabulary`` "collections": a collection's."""
     with archive.catalog.session() as s:
         rows = list(s.scalars(select(VocabularyVersion).where(VocabularyVersion.vocabulary == vocabulary,
                                                               VocabularyVersion.term_id == term_id)
                               .order_by(VocabularyVersion.number)))
+        if not rows and vocabulary == COLLECTIONS:
+            if (collection := s.get(Collection, term_id)) is None:
+                raise NotFound(f"no collection {term_id!r}")
+            return [TermVersion(collection.version, _collection_data(collection), "active", "seed", None,
+                                collection.updated_at)]
         if not rows:
             row = _row(s, vocabulary, term_id)
             return [TermVersion(row.version, dict(row.data), row.status, "seed", None, datetime.min)]
@@ -504,3 +513,104 @@ def merge_terms(archive, actor, vocabulary: str, source_id: str, target_id: str)
         work.audit(actor, "term_merge", f"{vocabulary}:{source_id}", {"into": target_id, "items": ids})
         work.reindex(*ids)
     return ids
+
+
+# --- collections: the same versions, audit and compare-and-set, in the collections table -------------------------
+
+def _collection_data(collection: Collection) -> dict:
+    return {"id": collection.id, "title": dict(collection.title), "description": dict(collection.description or {}),
+            "community": collection.community}
+
+
+def _collection_version(collection: Collection, action: str, actor, data: dict | None) -> VocabularyVersion:
+    return VocabularyVersion(vocabulary=COLLECTIONS, term_id=collection.id, number=collection.version, data=data,
+                             status="active", action=action, user_id=getattr(actor, "user_id", None),
+                             username=getattr(actor, "username", None))
+
+
+def _check_collection(s: Session, data: dict, existing: Collection | None) -> dict:
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        raise InvalidRecord([Problem("", "a collection is a JSON object")], COLLECTIONS)
+    if existing is None and (not isinstance(data.get("id"), str) or not TERM_ID.match(data["id"])
+                             or len(data["id"]) > 64):
+        problems.append(Problem("id", "required: lower-case letters, digits and single hyphens, at most 64"))
+    _language_map(problems, "title", data.get("title"), REQUIRED_LABELS)
+    _language_map(problems, "description", data.get("description", {}))
+    if data.get("community") is not None:
+        communities = set(s.scalars(select(VocabularyTerm.id).where(VocabularyTerm.vocabulary == "communities",
+                                                                     VocabularyTerm.status == "active")))
+        if data["community"] not in communities:
+            problems.append(Problem("community", f"unknown community {data['community']!r}; allowed: "
+                                                 f"{', '.join(sorted(communities))}"))
+    if problems:
+        raise InvalidRecord(problems, f"{COLLECTIONS}/{data.get('id', '')}")
+    return {"id": data["id"], "title": clean_language_map(data["title"]),
+            "description": clean_language_map(data.get("description", {})), "community": data.get("community")}
+
+
+def save_collection(archive, actor, data: dict, *, expected_version: int | None = None) -> int:
+    """Add or change a collection (id, title, description, community) as a new version; its items are reindexed,
+    as search holds its title. Returns the version number."""
+    return _save_collection(archive, actor, data, expected_version, "edit")
+
+
+def _save_collection(archive, actor, data: dict, expected_version: int | None, action: str) -> int:
+    _require(actor, access.can_change_terms(actor), "change collections")
+    with unit_of_work(archive) as work:
+        s = work.session
+        existing = s.get(Collection, data.get("id")) if isinstance(data, dict) and data.get("id") else None
+        data = _check_collection(s, data, existing)
+        if existing is None:
+            collection = service.upsert_collection(s, data)
+            collection.version = _next_number(s, COLLECTIONS, data["id"])
+            action = "create" if action == "edit" else action
+        else:
+            collection = existing
+            if _collection_data(collection) == data:
+                return collection.version
+            if _next_number(s, COLLECTIONS, collection.id) == 1:
+                s.add(_collection_version(collection, "seed", None, _collection_data(collection)))
+            seen = collection.version if expected_version is None else expected_version
+            moved = s.execute(update(Collection).where(Collection.id == collection.id, Collection.version == seen)
+                              .values(version=seen + 1).execution_options(synchronize_session=False))
+            if moved.rowcount != 1:
+                raise Conflict(f"collection {collection.id} was saved as version {collection.version} since "
+                               f"version {seen} was opened; reload it to see the changes")
+            set_committed_value(collection, "version", seen + 1)
+            service.upsert_collection(s, data)
+        s.flush()
+        s.add(_collection_version(collection, action, actor, _collection_data(collection)))
+        work.audit(actor, f"term_{action}", f"{COLLECTIONS}:{collection.id}", {"version": collection.version})
+        work.reindex(*(item.id for item in collection.items))
+    return collection.version
+
+
+def delete_collection(archive, actor, collection_id: str) -> None:
+    """Remove a collection that holds no item (TermInUse otherwise); ``restore_collection`` brings it back."""
+    _require(actor, access.can_change_terms(actor), "delete collections")
+    with unit_of_work(archive) as work:
+        s = work.session
+        collection = s.get(Collection, collection_id)
+        if collection is None:
+            raise NotFound(f"no collection {collection_id!r}")
+        if collection.items:
+            raise TermInUse(COLLECTIONS, collection_id, len(collection.items))
+        if _next_number(s, COLLECTIONS, collection_id) == 1:
+            s.add(_collection_version(collection, "seed", None, _collection_data(collection)))
+        collection.version += 1
+        s.add(_collection_version(collection, "delete", actor, None))
+        s.delete(collection)
+        work.audit(actor, "term_delete", f"{COLLECTIONS}:{collection_id}", {"version": collection.version})
+
+
+def restore_collection(archive, actor, collection_id: str, number: int) -> int:
+    """Bring back the collection as it was at version ``number`` (also after a deletion), as a new version."""
+    with archive.catalog.session() as s:
+        old = s.scalar(select(VocabularyVersion).where(VocabularyVersion.vocabulary == COLLECTIONS,
+                                                       VocabularyVersion.term_id == collection_id,
+                                                       VocabularyVersion.number == number))
+        if old is None or old.data is None:
+            raise NotFound(f"collection {collection_id!r} has no saved state {number}")
+        data = dict(old.data)
+    return _save_collection(archive, actor, data, None, "restore")

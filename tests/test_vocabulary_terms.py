@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import delete
 
 from archive import accounts, audit, editing, terms
 from archive.access import EVERYTHING
 from archive.catalog import Catalog
+from archive.catalog.models import VocabularyVersion
 from archive.errors import Conflict, Forbidden, InvalidRecord
 from archive.importer import import_records
 from archive.vocabularies import Vocabularies, read_documents
@@ -64,8 +66,11 @@ def test_new_site_and_subject_show_at_once_in_search_and_the_item_page(archive, 
     assert _facet(archive, "place") == {"nha-tho-duc-ba": 1}
     assert _ids(archive, place="nha-tho-duc-ba") == {item.id}
     assert _ids(archive, "bells") == {item.id}  # the subject's English label finds the item described in Vietnamese
-    page = create_app(archive.settings, archive).test_client().get(f"/en/items/{item.id}").get_data(as_text=True)
+    client = create_app(archive.settings, archive).test_client()
+    page = client.get(f"/en/items/{item.id}").get_data(as_text=True)
     assert "Saigon Notre-Dame Cathedral" in page and "01 Paris Commune Street" in page and "chuông" in page
+    found = client.get("/en/search?q=bells").get_data(as_text=True)
+    assert "Mid-autumn lanterns" in found and "Saigon Notre-Dame Cathedral" in found  # the hit and its place facet
 
 
 def test_a_second_process_sees_a_new_term_at_its_next_look_up(archive, people, settings):
@@ -159,12 +164,35 @@ def test_export_seeds_another_archive_with_the_same_terms(archive, people, herit
                                                                                          "en": "lanterns (lamps)"}})
     result = heritage("export-vocabularies", tmp_path / "out")
     assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "out" / "places.json").read_text("utf-8"))["sources"]  # sources kept
     fresh = Catalog(database_url(tmp_path / "fresh") or f"sqlite:///{tmp_path / 'fresh' / 'catalog.db'}")
     fresh.upgrade()
     terms.seed(fresh, Vocabularies(tmp_path / "out"))
     assert read_documents(fresh) == read_documents(archive.catalog)
-    assert json.loads((tmp_path / "out" / "places.json").read_text("utf-8"))["sources"]  # sources kept
     fresh.dispose()
+
+
+def test_import_vocabularies_brings_an_export_into_a_running_archive(archive, people, heritage, tmp_path):
+    terms.add_term(archive, people["admin"], "places", SITE)
+    terms.export(archive, tmp_path / "out")
+    terms.delete_term(archive, people["admin"], "places", SITE["id"])
+    result = heritage("import-vocabularies", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert archive.vocab.get("places", SITE["id"]) is None  # deleted by staff here: not brought back
+    document = json.loads((tmp_path / "out" / "subjects.json").read_text("utf-8"))
+    document["terms"].append({"id": "gongs", "label": {"vi": "cồng chiêng", "en": "gongs"}})
+    (tmp_path / "out" / "subjects.json").write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    assert "1 term(s) added or updated" in heritage("import-vocabularies", tmp_path / "out").output
+    assert archive.vocab.subject("cồng chiêng")["id"] == "gongs"
+
+
+def test_a_term_copied_before_versions_existed_gets_its_first_version_when_changed(archive, people):
+    with archive.catalog.session() as s:  # as migration 0012 finds the terms the old start-up copied in
+        s.execute(delete(VocabularyVersion))
+    edited = {"id": "music", "label": {"vi": "âm nhạc", "en": "music and song"}}
+    assert terms.edit_term(archive, people["admin"], "subjects", "music", edited) == 2
+    assert [(v.number, v.action, v.data["label"]["en"]) for v in terms.history(archive, "subjects", "music")] == \
+        [(1, "seed", "music"), (2, "edit", "music and song")]
 
 
 def test_seeding_adds_new_shipped_terms_without_overwriting_staff_edits(archive, people, tmp_path):
@@ -201,3 +229,27 @@ def test_relabelling_a_subject_gives_its_items_the_new_words(archive, people, it
     assert _ids(archive, "subject:giấy") == set(item_ids)
     [entry] = audit.entries(archive, action="term_edit")
     assert sorted(entry.details["items"]) == sorted(item_ids)
+
+
+def test_collections_are_versioned_audited_and_searched_under_their_new_title(archive, people, item_ids):
+    admin = people["admin"]
+    gifts = {"id": "lantern-gifts", "title": {"vi": "Quà tặng đèn", "en": "Lantern gifts"}, "community": "hoa"}
+    assert terms.save_collection(archive, admin, gifts) == 1
+    item = editing.item_for_edit(archive, item_ids[0])
+    editing.update_item(archive, item.id, {**item.record, "collections": ["lantern-gifts"]}, admin)
+    renamed = {**gifts, "title": {"vi": "Quà tặng đèn", "en": "Lantern presents"}}
+    assert terms.save_collection(archive, admin, renamed, expected_version=1) == 2
+    assert _ids(archive, "presents") == {item.id}
+    with pytest.raises(Conflict):
+        terms.save_collection(archive, admin, gifts, expected_version=1)
+    with pytest.raises(terms.TermInUse, match="holds 1 item"):
+        terms.delete_collection(archive, admin, "lantern-gifts")
+    with pytest.raises(InvalidRecord) as caught:
+        terms.save_collection(archive, admin, {"id": "x y", "title": {"vi": "Chỉ tiếng Việt"}, "community": "zz"})
+    assert {p.field for p in caught.value.problems} == {"id", "title.en", "community"}
+    assert terms.restore_collection(archive, admin, "lantern-gifts", 1) == 3
+    assert [(v.number, v.action) for v in terms.history(archive, "collections", "lantern-gifts")] == \
+        [(1, "create"), (2, "edit"), (3, "restore")]
+    assert terms.history(archive, "collections", "lantern-gifts")[-1].data["title"]["en"] == "Lantern gifts"
+    assert [e.action for e in audit.entries(archive, target="collections:lantern-gifts")] == \
+        ["term_restore", "term_edit", "term_create"]

@@ -92,6 +92,8 @@ class Collection(Base):
     description: Mapped[dict] = mapped_column(JSON, default=dict)
     community: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # Compare-and-set of staff saves (archive.terms.save_collection); its versions are in vocabulary_versions.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     items: Mapped[list[Item]] = relationship(secondary=item_collections, back_populates="collections")
 

@@ -1,5 +1,5 @@
-"""vocabulary terms managed in the catalog: status, order and version of a term, its saved versions, and each
-vocabulary's description and sources
+"""vocabulary terms managed in the catalog: status, order and version of a term, its saved versions (and those of
+collections), and each vocabulary's description and sources
 
 Revision ID: 0012
 Revises: 0010
@@ -15,6 +15,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('collections', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
     with op.batch_alter_table('vocabulary_terms', schema=None) as batch_op:
         batch_op.add_column(sa.Column('status', sa.String(length=16), server_default='active', nullable=False))
         batch_op.add_column(sa.Column('position', sa.Integer(), server_default='0', nullable=False))
@@ -55,3 +57,5 @@ def downgrade() -> None:
         batch_op.drop_column('version')
         batch_op.drop_column('position')
         batch_op.drop_column('status')
+    with op.batch_alter_table('collections', schema=None) as batch_op:
+        batch_op.drop_column('version')
