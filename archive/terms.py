@@ -79,39 +79,53 @@ class TermVersion:
 
 def seed(catalog, source: Vocabularies) -> int:
     """Bring the catalog's terms in line with the data files of ``source`` by the rule in the module docstring;
-    returns the number of terms added or updated."""
-    changed = 0
+    returns the number of terms added or updated. When nothing differs (every start but the first after an upgrade)
+    it only reads, so a starting process never waits for a writer."""
+    with catalog.session() as s:
+        if not _seed(s, source, dry=True):
+            return 0
     with catalog.writing() as s:
-        rows = {(t.vocabulary, t.id): t for t in s.scalars(select(VocabularyTerm))}
-        versioned = set(s.execute(select(VocabularyVersion.vocabulary, VocabularyVersion.term_id).distinct()))
-        staff = set(s.execute(select(VocabularyVersion.vocabulary, VocabularyVersion.term_id)
-                              .where(VocabularyVersion.action != "seed").distinct()))
-        for name in NAMES:
-            document = source.document(name)
-            changed += _seed_header(s, name, document)
-            for position, term in enumerate(document["terms"]):
-                key = (name, term["id"])
-                row = rows.get(key)
-                if key in staff or (row is None and key in versioned):
-                    continue
-                if row is None:
-                    row = VocabularyTerm(vocabulary=name, id=term["id"], label=term["label"], data=term,
-                                         status="active", position=position, version=1)
-                    s.add(row)
-                elif row.data != term:
-                    row.version += 1 if key in versioned else 0  # rows copied before 0012 start their history
-                    row.data, row.label, row.position = term, term["label"], position
-                else:
-                    row.position = position
-                    continue
-                s.add(_version(row, "seed", None))
-                changed += 1
-        if changed:
-            generation.bump(s)
-    return changed
+        return _seed(s, source, dry=False)
 
 
-def _seed_header(s: Session, name: str, document: dict) -> int:
+def _seed(s: Session, source: Vocabularies, *, dry: bool) -> int:
+    """The number of terms (and, counted as one, vocabulary descriptions) ``seed`` changes; ``dry``: change none."""
+    rows = {(t.vocabulary, t.id): t for t in s.scalars(select(VocabularyTerm))}
+    versioned = set(s.execute(select(VocabularyVersion.vocabulary, VocabularyVersion.term_id).distinct()))
+    staff = set(s.execute(select(VocabularyVersion.vocabulary, VocabularyVersion.term_id)
+                          .where(VocabularyVersion.action != "seed").distinct()))
+    terms_changed = headers_changed = 0
+    for name in NAMES:
+        document = source.document(name)
+        headers_changed += _seed_header(s, name, document, dry)
+        for position, term in enumerate(document["terms"]):
+            key = (name, term["id"])
+            row = rows.get(key)
+            if key in staff or (row is None and key in versioned):
+                continue
+            if row is not None and row.data == term:
+                if row.position != position:  # the files' order changed: a write, though no term did
+                    headers_changed += 1
+                    if not dry:
+                        row.position = position
+                continue
+            terms_changed += 1
+            if dry:
+                continue
+            if row is None:
+                row = VocabularyTerm(vocabulary=name, id=term["id"], label=term["label"], data=term,
+                                     status="active", position=position, version=1)
+                s.add(row)
+            else:
+                row.version += 1 if key in versioned else 0  # rows copied before 0012 start their history
+                row.data, row.label, row.position = term, term["label"], position
+            s.add(_version(row, "seed", None))
+    if (terms_changed or headers_changed) and not dry:
+        generation.bump(s)
+    return terms_changed if not dry else terms_changed + headers_changed
+
+
+def _seed_header(s: Session, name: str, document: dict, dry: bool) -> int:
     header = {k: v for k, v in document.items() if k != "terms"}
     row = s.get(VocabularyDocument, name)
     if row is not None:
@@ -120,8 +134,9 @@ def _seed_header(s: Session, name: str, document: dict) -> int:
         header = {**header, "sources": [*header.get("sources", []), *kept]}
         if row.document == header:
             return 0
-        row.document = header
-    else:
+        if not dry:
+            row.document = header
+    elif not dry:
         s.add(VocabularyDocument(name=name, document=header))
     return 1
 

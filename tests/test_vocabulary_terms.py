@@ -4,6 +4,7 @@ versions, restore, audit, refused deletes, field-named errors, proposals, and th
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from sqlalchemy import delete
@@ -253,3 +254,15 @@ def test_collections_are_versioned_audited_and_searched_under_their_new_title(ar
     assert terms.history(archive, "collections", "lantern-gifts")[-1].data["title"]["en"] == "Lantern gifts"
     assert [e.action for e in audit.entries(archive, target="collections:lantern-gifts")] == \
         ["term_restore", "term_edit", "term_create"]
+
+
+def test_a_start_with_nothing_to_seed_does_not_wait_for_a_writer(archive):
+    outcome = []
+    with archive.catalog.writing() as s:  # another process's long unit of work holds the write lock
+        s.execute(delete(VocabularyVersion).where(VocabularyVersion.term_id == "no-such-term"))
+        seeding = threading.Thread(target=lambda: outcome.append(terms.seed(archive.catalog, Vocabularies())))
+        seeding.start()
+        seeding.join(timeout=20)  # a seed that took the write lock would wait until this block ends
+        finished_while_locked = not seeding.is_alive()
+    seeding.join()
+    assert finished_while_locked and outcome == [0]
