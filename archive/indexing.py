@@ -70,9 +70,9 @@ def _all_runs(archive, backend, workers: int) -> Iterator[tuple[int, object]]:
     number of documents. With several workers the analysis and the backend's encoding (most of a rebuild's
     Python time) run in a pool of forked processes, a few runs ahead of the writer, while this process reads the
     catalog and writes the index."""
-    encode, first, vocab = type(backend).encode, 0, archive.vocab
-    with vocab.pinned():  # the terms as the rebuild started
-        yield from _runs(archive, encode, vocab, workers)
+    vocab = archive.vocab
+    with vocab.pinned():  # the terms as the rebuild started, looked up once (and pickled as such to the pool)
+        yield from _runs(archive, type(backend).encode, vocab, workers)
 
 
 def _runs(archive, encode, vocab: Vocabularies, workers: int) -> Iterator[tuple[int, object]]:

@@ -266,3 +266,13 @@ def test_a_start_with_nothing_to_seed_does_not_wait_for_a_writer(archive):
         finished_while_locked = not seeding.is_alive()
     seeding.join()
     assert finished_while_locked and outcome == [0]
+
+
+def test_a_place_renamed_is_found_by_its_new_name(archive, people, item_ids):
+    admin = people["admin"]
+    item = editing.item_for_edit(archive, item_ids[0])
+    editing.update_item(archive, item.id, {**item.record, "place": "tue-thanh-hoi-quan"}, admin)
+    place = archive.vocab.get("places", "tue-thanh-hoi-quan")
+    terms.edit_term(archive, admin, "places", place["id"],
+                    {**place, "label": {**place["label"], "en": "Cantonese Hall"}})
+    assert _ids(archive, "cantonese") == {item.id}  # its items were reindexed with the new label
