@@ -274,7 +274,7 @@ def validate(s: Session, vocabulary: str, data: dict, *, term_id: str | None = N
     communities = set(s.scalars(select(VocabularyTerm.id).where(VocabularyTerm.vocabulary == "communities",
                                                                  VocabularyTerm.status == "active")))
     if data.get("community") is not None or vocabulary == "festivals":  # places may belong to no community
-        if data.get("community") not in communities:
+        if not isinstance(data.get("community"), str) or data["community"] not in communities:
             problems.append(Problem("community", f"unknown community {data.get('community')!r}; allowed: "
                                                  f"{', '.join(sorted(communities))}"))
     if vocabulary == "places":
@@ -307,7 +307,8 @@ def _subject_clashes(s: Session, data: dict, term_id: str | None) -> list[Proble
 
 def _checked(s: Session, vocabulary: str, data: dict, term_id: str | None = None) -> dict:
     if problems := validate(s, vocabulary, data, term_id=term_id):
-        raise InvalidRecord(problems, f"{vocabulary}/{term_id or (data or {}).get('id', '')}")
+        given = data.get("id") if isinstance(data, dict) else None
+        raise InvalidRecord(problems, f"{vocabulary}/{term_id or given or ''}")
     cleaned = dict(data)
     cleaned["label"] = {tag: clean(text) for tag, text in data["label"].items()}
     return cleaned
@@ -382,6 +383,9 @@ def edit_term(archive, actor, vocabulary: str, term_id: str, data: dict, *,
         s = work.session
         row = _row(s, vocabulary, term_id)
         data = _checked(s, vocabulary, data, term_id)
+        if expected_version is not None and expected_version != row.version:
+            raise Conflict(f"{SINGULAR[vocabulary]} {term_id} was saved as version {row.version} since version "
+                           f"{expected_version} was opened; reload it to see the changes")
         if data == row.data:
             return row.version
         _ensure_first_version(s, row)
@@ -555,7 +559,7 @@ def _check_collection(s: Session, data: dict, existing: Collection | None) -> di
     if data.get("community") is not None:
         communities = set(s.scalars(select(VocabularyTerm.id).where(VocabularyTerm.vocabulary == "communities",
                                                                      VocabularyTerm.status == "active")))
-        if data["community"] not in communities:
+        if not isinstance(data["community"], str) or data["community"] not in communities:
             problems.append(Problem("community", f"unknown community {data['community']!r}; allowed: "
                                                  f"{', '.join(sorted(communities))}"))
     if problems:
@@ -574,7 +578,8 @@ def _save_collection(archive, actor, data: dict, expected_version: int | None, a
     _require(actor, access.can_change_terms(actor), "change collections")
     with unit_of_work(archive) as work:
         s = work.session
-        existing = s.get(Collection, data.get("id")) if isinstance(data, dict) and data.get("id") else None
+        given = data.get("id") if isinstance(data, dict) else None
+        existing = s.get(Collection, given) if isinstance(given, str) else None
         data = _check_collection(s, data, existing)
         if existing is None:
             collection = service.upsert_collection(s, data)

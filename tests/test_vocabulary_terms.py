@@ -13,7 +13,7 @@ from archive import accounts, audit, editing, terms
 from archive.access import EVERYTHING
 from archive.catalog import Catalog
 from archive.catalog.models import VocabularyVersion
-from archive.errors import Conflict, Forbidden, InvalidRecord
+from archive.errors import BadParameter, Conflict, Forbidden, InvalidRecord
 from archive.importer import import_records
 from archive.vocabularies import Vocabularies, read_documents
 from archive.web import create_app
@@ -31,7 +31,7 @@ BELLS = {"id": "bells", "label": {"vi": "chuông", "en": "bells"}}
 @pytest.fixture
 def people(archive):
     return {role: accounts.viewer_of(accounts.create_user(archive, role[:4] + "1", PASSWORD, role))
-            for role in ("admin", "editor")}
+            for role in ("admin", "editor", "contributor")}
 
 
 @pytest.fixture
@@ -118,8 +118,9 @@ def test_versions_restore_and_audit(archive, people):
     number = terms.edit_term(archive, admin, "places", SITE["id"],
                              {**SITE, "label": {**SITE["label"], "en": "Notre-Dame Basilica"}}, expected_version=1)
     assert number == 2 and archive.vocab.get("places", SITE["id"])["label"]["en"] == "Notre-Dame Basilica"
-    with pytest.raises(Conflict):
-        terms.edit_term(archive, admin, "places", SITE["id"], SITE, expected_version=1)
+    for stale in (SITE, {**SITE, "label": {**SITE["label"], "en": "Notre-Dame Basilica"}}):  # even unchanged
+        with pytest.raises(Conflict, match="since version 1"):
+            terms.edit_term(archive, admin, "places", SITE["id"], stale, expected_version=1)
     terms.delete_term(archive, admin, "places", SITE["id"])
     assert archive.vocab.get("places", SITE["id"]) is None
     assert terms.restore_term(archive, admin, "places", SITE["id"], 1) == 4
@@ -143,6 +144,18 @@ def test_bad_terms_name_every_field(archive, people):
         terms.add_term(archive, people["admin"], "places", bad)
     fields = {p.field for p in caught.value.problems}
     assert fields == {"id", "kind", "community", "label.vi", "label.en", "coordinates.lat", "coordinates.lon"}
+    with pytest.raises(BadParameter, match="read-only vocabulary 'licences'") as refused:
+        terms.add_term(archive, people["admin"], "licences", BELLS)
+    assert refused.value.parameter == "vocabulary"
+    with pytest.raises(InvalidRecord, match="a term is a JSON object"):
+        terms.add_term(archive, people["admin"], "subjects", ["bells"])
+    with pytest.raises(InvalidRecord) as caught:  # values of the wrong JSON type are named, never a crash
+        terms.add_term(archive, people["admin"], "festivals", {"id": ["x"], "label": "Tết", "community": ["hoa"]})
+    assert {p.field for p in caught.value.problems} == {"id", "label", "community"}
+    with pytest.raises(InvalidRecord) as caught:
+        terms.save_collection(archive, people["admin"], {"id": ["x"], "title": {"vi": "a", "en": "b"},
+                                                         "community": {"hoa": 1}})
+    assert {p.field for p in caught.value.problems} == {"id", "community"}
     with pytest.raises(InvalidRecord, match="already a label of subject 'lanterns'"):
         terms.add_term(archive, people["admin"], "subjects", {"id": "lamps", "label": {"vi": "đèn lồng",
                                                                                         "en": "lamps"}})
@@ -154,6 +167,8 @@ def test_editors_propose_and_admins_approve(archive, people):
     assert archive.vocab.get("subjects", "bells") is None  # not usable until approved
     with pytest.raises(Forbidden):
         terms.edit_term(archive, editor, "subjects", "bells", BELLS)
+    with pytest.raises(Forbidden):
+        terms.add_term(archive, people["contributor"], "subjects", {**BELLS, "id": "drums"})
     terms.approve_term(archive, admin, "subjects", "bells")
     assert archive.vocab.get("subjects", "bells") == BELLS
 
