@@ -77,6 +77,16 @@ def can_view(item: Item, viewer: Viewer, today: date | None = None) -> bool:
             and (rule.today is None or not under_embargo(item, rule.today)))
 
 
+def can_change_terms(viewer: Viewer) -> bool:
+    """Adding, editing, approving, deleting, restoring and merging vocabulary terms (archive.terms)."""
+    return viewer.can_admin
+
+
+def can_propose_terms(viewer: Viewer) -> bool:
+    """Editors propose terms, which stay unused until an admin approves them."""
+    return viewer.can_publish
+
+
 def visible_condition(viewer: Viewer, today: date | None = None):
     """The same rule as a SQL condition on Item, for lists, counts, collections and the site map."""
     return scope_condition(scope(viewer, today))

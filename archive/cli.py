@@ -98,6 +98,29 @@ def import_collections_cmd(obj: _Context, file: Path) -> None:
     _finish(import_collections(obj.writer, file))
 
 
+@main.command("export-vocabularies")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def export_vocabularies_cmd(obj: _Context, directory: Path) -> None:
+    """Write the current vocabulary terms as the shipped data files (<name>.json), to seed another archive."""
+    from .terms import export
+
+    for path in export(obj.archive, directory):
+        click.echo(path)
+
+
+@main.command("import-vocabularies")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_obj
+def import_vocabularies_cmd(obj: _Context, directory: Path) -> None:
+    """Seed the vocabulary terms from data files (as export-vocabularies writes them): terms staff changed here are
+    kept, the others follow the files."""
+    from .terms import seed
+    from .vocabularies import Vocabularies
+
+    click.echo(f"{seed(obj.archive.catalog, Vocabularies(directory))} term(s) added or updated")
+
+
 @main.command("export-bag")
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("item_ids", nargs=-1)

@@ -8,7 +8,7 @@ from .catalog import Catalog
 from .filestore import FileStore
 from .processes import exclusive
 from .settings import Settings
-from .vocabularies import Vocabularies
+from .vocabularies import CatalogVocabularies, Vocabularies
 
 
 class Archive:
@@ -20,7 +20,9 @@ class Archive:
     def catalog(self) -> Catalog:
         catalog = Catalog(self.settings.catalog_url)
         catalog.upgrade()
-        catalog.sync_vocabularies(self.vocab)
+        from .terms import seed  # archive.terms works through units of work, which need this module's Archive
+
+        seed(catalog, Vocabularies())
         return catalog
 
     @cached_property
@@ -29,7 +31,8 @@ class Archive:
 
     @cached_property
     def vocab(self) -> Vocabularies:
-        return Vocabularies()
+        """The active terms in the catalog (archive.terms), as each process sees them at its next look-up."""
+        return CatalogVocabularies(self.catalog)
 
     @cached_property
     def calendar(self):

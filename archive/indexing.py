@@ -70,16 +70,22 @@ def _all_runs(archive, backend, workers: int) -> Iterator[tuple[int, object]]:
     number of documents. With several workers the analysis and the backend's encoding (most of a rebuild's
     Python time) run in a pool of forked processes, a few runs ahead of the writer, while this process reads the
     catalog and writes the index."""
-    encode, first = type(backend).encode, 0
+    vocab = archive.vocab
+    with vocab.pinned():  # the terms as the rebuild started, looked up once (and pickled as such to the pool)
+        yield from _runs(archive, type(backend).encode, vocab, workers)
+
+
+def _runs(archive, encode, vocab: Vocabularies, workers: int) -> Iterator[tuple[int, object]]:
+    first = 0
     if workers <= 1:
         for sources in _all_sources(archive):
-            yield len(sources), _run(encode, archive.vocab, sources, first)
+            yield len(sources), _run(encode, vocab, sources, first)
             first += len(sources)
         return
     with worker_pool(workers) as pool:
         ahead: deque = deque()
         for sources in _all_sources(archive):
-            ahead.append((len(sources), pool.submit(_run, encode, archive.vocab, sources, first)))
+            ahead.append((len(sources), pool.submit(_run, encode, vocab, sources, first)))
             first += len(sources)
             if len(ahead) > 2 * workers:
                 count, run = ahead.popleft()
@@ -97,8 +103,9 @@ def _documents(archive, ids: list[str]) -> Iterator[IndexDocument | str]:
         with archive.catalog.session() as s:
             sources = {item.id: source_of(item)
                        for item in s.scalars(select(Item).options(*_OPTIONS).where(Item.id.in_(chunk)))}
-        for id_ in chunk:
-            yield build_document(sources[id_], archive.vocab) if id_ in sources else id_
+        with archive.vocab.pinned():
+            documents = [build_document(sources[id_], archive.vocab) if id_ in sources else id_ for id_ in chunk]
+        yield from documents
 
 
 def _write(archive, ids: list[str]) -> None:

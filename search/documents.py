@@ -15,7 +15,7 @@ from datetime import date
 from functools import lru_cache
 
 from archive.labels import SITE_LANGS, type_label
-from archive.vocabularies import Vocabularies
+from archive.vocabularies import Vocabularies, subject_key, subject_words
 
 from .analysis import STREAMS, analyze
 
@@ -110,6 +110,11 @@ def build_document(source: Source, vocab: Vocabularies) -> IndexDocument:
             add(group, value, lang)
     for subject in record.get("subjects", []):
         add("subject", subject, None)
+    written = {subject_key(s) for s in record.get("subjects", [])}
+    for term in {t["id"]: t for s in record.get("subjects", []) if (t := vocab.subject(s))}.values():
+        for word in subject_words(term):  # the subject's other labels, and the words of subjects merged into it
+            if subject_key(word) not in written:
+                add("subject", word, None, label=True)
     for creator in record.get("creators", []):
         add("creator", creator["name"], None)
     if record.get("lunar_date"):

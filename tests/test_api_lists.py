@@ -176,7 +176,7 @@ def test_collections_count_only_public_items_and_page_with_updated_since(own):
 def test_vocabularies_are_listed_and_paged_in_their_files_order(shared):
     archive, client = shared
     names = [v["name"] for v in client.get("/api/vocabularies").get_json()["vocabularies"]]
-    assert names == ["communities", "festivals", "places", "languages", "scripts", "licences", "roles"]
+    assert names == ["communities", "festivals", "places", "languages", "scripts", "licences", "roles", "subjects"]
     for name in names:
         assert walk(client, f"/api/vocabularies/{name}?limit=4", key="terms") == archive.vocab.terms(name)
     missing = client.get("/api/vocabularies/colours")

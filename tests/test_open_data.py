@@ -91,7 +91,7 @@ def test_the_package_holds_exactly_the_public_records_and_frictionless_accepts_i
                            capture_output=True, text=True, timeout=300, cwd=out)
     report = json.loads(check.stdout)
     assert check.returncode == 0 and report["valid"], check.stdout[-3000:]
-    assert len(report["tasks"]) == 4 + 7  # records ×3, collections, seven vocabularies: all checked
+    assert len(report["tasks"]) == 4 + 8  # records ×3, collections, eight vocabularies: all checked
     descriptor = json.loads((out / "datapackage.json").read_text("utf-8"))
     for resource in descriptor["resources"]:  # sizes and hashes as they are on disk
         data = (out / resource["path"]).read_bytes()

@@ -7,12 +7,9 @@ from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
-
-from ..vocabularies import NAMES, Vocabularies
-from .models import VocabularyTerm
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 WRITE_LOCK_KEY = 0x6865726974616765  # "heritage": the advisory lock of writing sessions on PostgreSQL
@@ -80,18 +77,6 @@ class Catalog:
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
-
-    def sync_vocabularies(self, vocab: Vocabularies) -> None:
-        """Mirror the vocabulary data files into the vocabulary_terms table."""
-        with self.session() as s:
-            existing = {(t.vocabulary, t.id): t for t in s.scalars(select(VocabularyTerm))}
-            for name in NAMES:
-                for term in vocab.terms(name):
-                    row = existing.pop((name, term["id"]), None) or VocabularyTerm(vocabulary=name, id=term["id"])
-                    row.label, row.data = term["label"], term
-                    s.add(row)
-            for stale in existing.values():
-                s.delete(stale)
 
     def dispose(self) -> None:
         self.engine.dispose()

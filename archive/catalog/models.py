@@ -92,12 +92,24 @@ class Collection(Base):
     description: Mapped[dict] = mapped_column(JSON, default=dict)
     community: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # Compare-and-set of staff saves (archive.terms.save_collection); its versions are in vocabulary_versions.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     items: Mapped[list[Item]] = relationship(secondary=item_collections, back_populates="collections")
 
 
+class VocabularyDocument(Base):
+    """A vocabulary's own description and sources (its data file without the terms), kept for the export."""
+
+    __tablename__ = "vocabulary_documents"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    document: Mapped[dict] = mapped_column(JSON)
+
+
 class VocabularyTerm(Base):
-    """A copy of the vocabulary data files, so the catalog can be queried and exported on its own."""
+    """A term of a controlled vocabulary (archive.terms): seeded from the shipped data files, then managed by staff.
+    ``data`` is the whole term as the data files write it (every field kept, known or not)."""
 
     __tablename__ = "vocabulary_terms"
 
@@ -105,6 +117,28 @@ class VocabularyTerm(Base):
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
     label: Mapped[dict] = mapped_column(JSON)
     data: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")  # active | proposed
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # order in lists and the export
+    # Compare-and-set like Item.version: a save of version N commits only while the term is still at N.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class VocabularyVersion(Base):
+    """One saved state of a term (``data`` None: deleted or merged away), with who made it and how."""
+
+    __tablename__ = "vocabulary_versions"
+    __table_args__ = (UniqueConstraint("vocabulary", "term_id", "number", name="uq_vocabulary_versions_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vocabulary: Mapped[str] = mapped_column(String(32))
+    term_id: Mapped[str] = mapped_column(String(200), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32))  # seed | create | propose | edit | restore | delete | merge
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    username: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class IngestRun(Base):
@@ -183,7 +217,8 @@ class ItemVersion(Base):
     status: Mapped[str] = mapped_column(String(16))
     access: Mapped[str] = mapped_column(String(16))
     embargo_until: Mapped[date | None] = mapped_column(Date)
-    action: Mapped[str] = mapped_column(String(32))  # create | edit | revert | publish | unpublish | access_change
+    # create | edit | revert | publish | unpublish | access_change | term_edit | term_merge (archive.terms)
+    action: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[int | None] = mapped_column(Integer, index=True)
     username: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,7 +1,7 @@
 """The Flask app factory. Views parse the request, call the domain and render; no SQL, ES DSL or Pillow here."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..context import Archive
@@ -19,6 +19,7 @@ def create_app(settings: Settings, archive: Archive | None = None) -> Flask:
     app.config["ARCHIVE"] = archive or Archive(settings)
     app.json.ensure_ascii = False
     errors.register(app)
+    _pin_vocabularies(app)
     auth.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(iiif.bp)
@@ -29,3 +30,17 @@ def create_app(settings: Settings, archive: Archive | None = None) -> Flask:
         hops = app.config["ARCHIVE"].settings.proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app
+
+
+def _pin_vocabularies(app: Flask) -> None:
+    """A request sees one state of the vocabulary terms, checked once (archive.vocabularies.CatalogVocabularies)."""
+    def pin() -> None:
+        g.vocabulary_pin = app.config["ARCHIVE"].vocab.pinned()
+        g.vocabulary_pin.__enter__()
+
+    def unpin(_exc) -> None:
+        if (held := g.pop("vocabulary_pin", None)) is not None:
+            held.__exit__(None, None, None)
+
+    app.before_request(pin)
+    app.teardown_request(unpin)
