@@ -319,3 +319,32 @@ def test_the_commands_import_and_export(heritage, data_dir, tmp_path):
     assert missing.exit_code == 2 and "SLUG" in missing.output and "no exhibit 'kate-festival'" in missing.output
     not_dir = heritage("import-exhibits", tmp_path / "nowhere")
     assert not_dir.exit_code == 2 and "DIRECTORY" in not_dir.output
+
+
+def test_the_site_search_lists_matching_published_exhibits(site):
+    archive, app, viewers = site
+    content = _content("Đêm trăng Ok Om Bok", blocks=[
+        {"type": "text", "text": {"vi": "Đua ghe ngo trên sông.", "en": "Ngo boat races on the river."}},
+        {"type": "item", "item": "ex-secret", "caption": {"en": "Whispered lullaby"}}])
+    exhibit_store.create(archive, "moon-night", content, viewers["editor"], status="published")
+    exhibit_store.create(archive, "moon-draft", _content("Trăng nháp"), viewers["contributor"])
+    client = app.test_client()
+
+    def listed(query: str, lang: str = "vi") -> list[str]:
+        page = client.get(f"/{lang}/search", query_string={"q": query}).get_data(as_text=True)
+        section = re.search(r'<section class="exhibit-hits".*?</section>', page, re.S)
+        return re.findall(r'href="/\w\w/exhibits/([a-z0-9-]+)"', section.group(0)) if section else []
+
+    assert listed("dua ghe ngo") == ["moon-night"]  # diacritics folded, as item search does
+    assert listed("Boat RACES", "en") == ["moon-night"]
+    assert listed("trang") == ["moon-night"]  # the draft's title has it too, but drafts are not public
+    assert listed("ghe bicycle") == []  # every word must be there
+    assert listed("lullaby", "en") == []  # the caption of a restricted item is not shown, so not searched
+    assert listed("trang", "vi") == ["moon-night"] and "moon-draft" not in client.get(
+        "/vi/search?q=nhap").get_data(as_text=True)
+    assert listed("dua", "vi") and not re.search(r"exhibit-hits", client.get(
+        "/vi/search?q=dua&community=khmer").get_data(as_text=True))  # filters are about items
+    staff = app.test_client()
+    assert sign_in(staff, "editor").status_code == 302
+    page = staff.get("/en/search?q=lullaby").get_data(as_text=True)
+    assert "/en/exhibits/moon-night" in page

@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from search.errors import BadQuery, SearchUnavailable
 from search.request import request_from_params
 
-from .. import browse, citation, exhibit_pages, exhibit_store, open_data, searching, timeline
+from .. import browse, citation, exhibit_pages, exhibit_search, exhibit_store, open_data, searching, timeline
 from ..access import Viewer
 from ..access import scope as access_scope
 from ..errors import BadParameter, NotFound
@@ -84,13 +84,18 @@ def search():
         search_request = request_from_params(params, scope=access_scope(viewer))
         result = searching.search(archive, search_request)
     except BadQuery as exc:
-        return render_template("search.html", error=exc, result=None, cards={}), 400
+        return render_template("search.html", error=exc, result=None, cards={}, exhibits=[]), 400
     except SearchUnavailable:
-        return render_template("search.html", error=None, unavailable=True, result=None, cards={}), 503
+        return render_template("search.html", error=None, unavailable=True, result=None, cards={},
+                               exhibits=[]), 503
+    first_page = search_request.page == 1 and not (search_request.filters or search_request.date_from
+                                                   or search_request.date_to)
     with archive.catalog.session() as s:
         cards = browse.cards_by_ids(s, [hit.id for hit in result.hits], viewer=viewer)
+        exhibits = [exhibit_pages.card(s, e, g.lang, viewer)
+                    for e in exhibit_search.matching(archive, s, viewer, search_request.q)] if first_page else []
     return render_template("search.html", error=None, result=result, cards=cards, labels=searching.facet_labels(archive),
-                           marked=marked, request_=search_request)
+                           marked=marked, request_=search_request, exhibits=exhibits)
 
 
 @bp.get("/browse")
