@@ -127,6 +127,21 @@ def original_reveals_private(techmd: dict, item: Item, viewer: Viewer) -> bool:
     return any(key in techmd for key in set(techmd) - set(visible_techmd(techmd, item, viewer)))
 
 
+def visible_exhibit_statuses(viewer: Viewer) -> tuple[str, ...] | None:
+    """Exhibits: the public and researchers see published ones; staff see drafts too (None: every status)."""
+    return None if viewer.is_staff else ("published",)
+
+
+def can_draft_exhibit(viewer: Viewer) -> bool:
+    """Any staff member may write and change exhibits while they are drafts."""
+    return viewer.is_staff
+
+
+def can_publish_exhibit(viewer: Viewer) -> bool:
+    """Publishing, unpublishing and changing a published exhibit: editors and administrators."""
+    return viewer.can_publish
+
+
 def under_embargo(item: Item, today: date | None = None) -> bool:
     return item.embargo_until is not None and item.embargo_until >= (today or date.today())
 

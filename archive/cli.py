@@ -188,19 +188,63 @@ def demo(obj: _Context, samples: Path) -> None:
     """Load the sample collections and exhibits and ingest the sample media."""
     from ingest.pipeline import Ingest
 
-    from .exhibits import install_samples
+    from .exhibit_store import import_directory
     from .importer import import_collections
+    from .report import Rejection
 
     archive = obj.writer
     collections = import_collections(archive, samples / "collections.json")
     click.echo(f"collections: {len(collections.new)} loaded")
-    exhibits = install_samples(samples / "exhibits", archive.settings.data_path / "exhibits")
-    click.echo(f"exhibits: {len(exhibits)} files copied")
     summary = Ingest(archive).run([samples], samples / "metadata.csv")
     summary.rejected[:0] = collections.rejected
+    exhibits = import_directory(archive, samples / "exhibits")  # after the ingest: exhibits point at its items
+    _echo_exhibits(exhibits)
+    summary.rejected += [Rejection("exhibits", [reason]) for reason in exhibits.rejected]
     _first_admin(archive)
     _export(archive)
     _finish(summary)
+
+
+def _echo_exhibits(summary) -> None:
+    click.echo(f"exhibits: {len(summary.created)} imported, {len(summary.skipped)} already in the catalog")
+    for reason in summary.rejected:
+        click.echo(f"exhibits: rejected: {reason}")
+
+
+@main.command("import-exhibits")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def import_exhibits_cmd(obj: _Context, directory: Path | None) -> None:
+    """Bring the exhibits of DIRECTORY (default DATA_DIR/exhibits) into the catalog, once: <slug>.<vi|en>.md files
+    (published, as they were) or the <slug>.json files export-exhibit writes. Exhibits already in the catalog are
+    left as they are; exit 1 if a file was rejected."""
+    from .exhibit_store import import_directory
+
+    archive = obj.writer
+    directory = directory or archive.settings.data_path / "exhibits"
+    if not directory.is_dir():
+        raise click.BadParameter(f"{directory} is not a directory", param_hint="DIRECTORY")
+    summary = import_directory(archive, directory)
+    _echo_exhibits(summary)
+    sys.exit(1 if summary.rejected else 0)
+
+
+@main.command("export-exhibit")
+@click.argument("slug")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def export_exhibit_cmd(obj: _Context, slug: str, directory: Path) -> None:
+    """Write exhibit SLUG into DIRECTORY as <slug>.<vi|en>.md (the Markdown exhibit format) and <slug>.json (the
+    whole content, which import-exhibits reads back)."""
+    from .errors import NotFound
+    from .exhibit_store import export
+
+    try:
+        written = export(obj.archive, slug, directory)
+    except NotFound as exc:
+        raise click.BadParameter(str(exc), param_hint="SLUG") from exc
+    for path in written:
+        click.echo(str(path))
 
 
 def _export(archive: Archive, to: Path | None = None) -> None:

@@ -1,4 +1,7 @@
-"""Exhibits: curated story pages that staff write as Markdown files in DATA_DIR/exhibits/.
+"""The Markdown form of exhibits, and the safe Markdown rendering every exhibit's text goes through.
+
+Exhibits live in the catalog (archive.exhibit_store); this format is how the first exhibits were written, how
+``heritage import-exhibits`` reads them (once, into the catalog) and how ``heritage export-exhibit`` writes one.
 
 One file per language, ``<slug>.<lang>.md`` (lang ``vi`` or ``en``), with YAML front matter::
 
@@ -19,12 +22,8 @@ see are left out of the page.
 """
 from __future__ import annotations
 
-import logging
-import os
 import re
-import shutil
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import frontmatter
@@ -33,16 +32,13 @@ import yaml
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from .errors import NotFound
 from .labels import SITE_LANGS
-
-log = logging.getLogger(__name__)
 
 FILE_NAME = re.compile(r"^(?P<slug>[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?)\.(?P<lang>vi|en)\.md$")
 SHORTCODE = re.compile(r"^\{\{\s*item\s*:\s*(?P<ref>[^|{}]+?)\s*(?:\|\s*(?P<caption>[^{}]*?)\s*)?\}\}\s*$")
 REFERENCE = re.compile(r"^(?:(?P<key>file|sha256)=(?P<value>.+)|(?P<id>[A-Za-z0-9_-]{1,64}))$")
 FRONT_MATTER = {"title": str, "summary": str, "cover": str, "featured": bool, "order": int, "community": str,
-                "festival": str}
+               "festival": str}
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "em", "strong", "s", "code",
                 "pre", "a", "hr", "br", "table", "thead", "tbody", "tr", "th", "td"}
 MAX_BYTES = 1_000_000
@@ -71,6 +67,7 @@ class Block:
 
     html: Markup | None = None
     item: ItemRef | None = None
+    markdown: str = ""  # the source of ``html``
 
 
 @dataclass(frozen=True)
@@ -84,37 +81,6 @@ class ExhibitText:
     order: int
     community: str | None
     festival: str | None = None
-
-
-@dataclass
-class Exhibit:
-    slug: str
-    texts: dict[str, ExhibitText] = field(default_factory=dict)
-
-    def text(self, lang: str) -> ExhibitText:
-        """The text in ``lang``, else in the other language (check ``.lang`` to mark the fallback)."""
-        return self.texts.get(lang) or next(t for code in SITE_LANGS if (t := self.texts.get(code)))
-
-    @property
-    def featured(self) -> bool:
-        return any(t.featured for t in self.texts.values())
-
-    @property
-    def order(self) -> int:
-        return min(t.order for t in self.texts.values())
-
-    @property
-    def community(self) -> str | None:
-        return next((t.community for t in self.texts.values() if t.community), None)
-
-    @property
-    def festival(self) -> str | None:
-        return next((t.festival for t in self.texts.values() if t.festival), None)
-
-    def references(self) -> list[ItemRef]:
-        refs = [t.cover for t in self.texts.values() if t.cover]
-        refs += [b.item for t in self.texts.values() for b in t.blocks if b.item]
-        return refs
 
 
 def parse_reference(text: str, where: str, caption: str | None = None) -> ItemRef:
@@ -146,7 +112,7 @@ def _blocks(body: str, where: str) -> tuple[Block, ...]:
 
     def flush() -> None:
         if "".join(chunk).strip():
-            blocks.append(Block(html=render_markdown("".join(chunk))))
+            blocks.append(Block(html=render_markdown("".join(chunk)), markdown="".join(chunk)))
         chunk.clear()
 
     for number, line in enumerate(body.splitlines(keepends=True), start=1):
@@ -187,67 +153,97 @@ def parse_file(path: Path) -> tuple[str, ExhibitText]:
     return m.group("slug"), ExhibitText(
         lang=m.group("lang"), title=meta["title"].strip(), summary=meta.get("summary", "").strip(),
         blocks=_blocks(post.content, str(path)), cover=cover, featured=meta.get("featured", False),
-        order=meta.get("order", 1000), community=meta.get("community"),
-        festival=meta.get("festival"))
+        order=meta.get("order", 1000), community=meta.get("community"), festival=meta.get("festival"))
 
 
-class Exhibits:
-    """The exhibits in a directory, re-read when a file changes. A broken file is left out and logged once."""
-
-    def __init__(self, directory: Path):
-        self.directory = directory
-        self._parsed: dict[Path, tuple[tuple[int, int], tuple[str, ExhibitText] | ExhibitError]] = {}
-        self._lock = threading.Lock()
-
-    @property
-    def problems(self) -> list[str]:
-        return [str(r) for _, r in self._parsed.values() if isinstance(r, ExhibitError)]
-
-    def stamp(self) -> tuple:
-        """What changes when an exhibit file is added, removed or changed (pages showing exhibits are cached on it)."""
-        if not self.directory.is_dir():
-            return ()
-        return tuple((entry.name, entry.stat().st_mtime_ns, entry.stat().st_size)
-                     for entry in sorted(os.scandir(self.directory), key=lambda e: e.name) if entry.name.endswith(".md"))
-
-    def all(self) -> list[Exhibit]:
-        with self._lock:
-            return self._load()
-
-    def _load(self) -> list[Exhibit]:
-        exhibits: dict[str, Exhibit] = {}
-        paths = sorted(self.directory.glob("*.md")) if self.directory.is_dir() else []
-        for stale in set(self._parsed) - set(paths):
-            del self._parsed[stale]
-        for path in paths:
-            stat = path.stat()
-            stamp = (stat.st_mtime_ns, stat.st_size)
-            if path not in self._parsed or self._parsed[path][0] != stamp:
-                try:
-                    result: tuple[str, ExhibitText] | ExhibitError = parse_file(path)
-                except ExhibitError as exc:
-                    log.error("exhibit left out: %s", exc)
-                    result = exc
-                self._parsed[path] = (stamp, result)
-            result = self._parsed[path][1]
-            if not isinstance(result, ExhibitError):
-                slug, text = result
-                exhibits.setdefault(slug, Exhibit(slug)).texts[text.lang] = text
-        return sorted(exhibits.values(), key=lambda e: (e.order, e.slug))
-
-    def get(self, slug: str) -> Exhibit:
-        for exhibit in self.all():
-            if exhibit.slug == slug:
-                return exhibit
-        raise NotFound(f"no exhibit {slug!r}")
+def read_directory(directory: Path) -> tuple[dict[str, dict[str, ExhibitText]], list[ExhibitError]]:
+    """The exhibit files of a directory by slug and language, and the files that cannot be used."""
+    found: dict[str, dict[str, ExhibitText]] = {}
+    problems = []
+    for path in sorted(directory.glob("*.md")):
+        try:
+            slug, text = parse_file(path)
+        except ExhibitError as exc:
+            problems.append(exc)
+            continue
+        found.setdefault(slug, {})[text.lang] = text
+    return found, problems
 
 
-def install_samples(source: Path, directory: Path) -> list[str]:
-    """Copy the sample exhibit files that the data directory does not have yet; returns their names."""
-    directory.mkdir(parents=True, exist_ok=True)
-    copied = []
-    for path in sorted(source.glob("*.md")):
-        if not (directory / path.name).exists():
-            shutil.copyfile(path, directory / path.name)
-            copied.append(path.name)
-    return copied
+def _segments(text: ExhibitText) -> tuple[list[str], list[ItemRef]]:
+    """The text before, between and after the embedded items (one more than the items), and the items."""
+    texts, items, chunk = [], [], []
+    for block in text.blocks:
+        if block.item:
+            texts.append("".join(chunk))
+            items.append(block.item)
+            chunk = []
+        else:
+            chunk.append(block.markdown)
+    texts.append("".join(chunk))
+    return texts, items
+
+
+def _ref_text(ref: ItemRef) -> str:
+    return ref.value if ref.key == "id" else f"{ref.key}={ref.value}"
+
+
+def content_of(slug: str, texts: dict[str, ExhibitText]) -> dict:
+    """One exhibit's files as archive.exhibit_model content: the languages side by side, block by block. The files
+    must embed the same items in the same order (their captions may differ); ExhibitError says where they part."""
+    segments = {lang: _segments(t) for lang, t in texts.items()}
+    sequences = {lang: [r.target for r in items] for lang, (_, items) in segments.items()}
+    if len({tuple(v) for v in sequences.values()}) > 1:
+        vi, en = sequences.get("vi", []), sequences.get("en", [])
+        at = next((n for n, (a, b) in enumerate(zip(vi, en)) if a != b), min(len(vi), len(en)))
+        raise ExhibitError(f"{slug}: the vi and en files embed different items (from item {at + 1} on); make them "
+                           "embed the same items in the same order")
+    _, items = segments["vi" if "vi" in texts else "en"]
+    blocks: list[dict] = []
+    for n in range(len(items) + 1):
+        chunk = {lang: segments[lang][0][n].strip() if lang in segments else "" for lang in SITE_LANGS}
+        if any(chunk.values()):
+            blocks.append({"type": "text", "text": chunk})
+        if n < len(items):
+            caption = {lang: (segments[lang][1][n].caption or "") if lang in segments else "" for lang in SITE_LANGS}
+            blocks.append({"type": "item", "item": _ref_text(items[n]), "caption": caption})
+    cover = next((t.cover for t in texts.values() if t.cover), None)
+    return {"title": {lang: texts[lang].title if lang in texts else "" for lang in SITE_LANGS},
+            "summary": {lang: texts[lang].summary if lang in texts else "" for lang in SITE_LANGS},
+            "community": next((t.community for t in texts.values() if t.community), None),
+            "festival": next((t.festival for t in texts.values() if t.festival), None),
+            "cover": _ref_text(cover) if cover else None,
+            "featured": any(t.featured for t in texts.values()),
+            "order": min(t.order for t in texts.values()), "blocks": blocks}
+
+
+def markdown_of(content: dict, lang: str) -> str | None:
+    """The exhibit as a ``<slug>.<lang>.md`` file in the format above (None when it has no title in ``lang``).
+    Item blocks keep their reference and caption (a region or clip is kept only in the JSON export); a gallery
+    becomes its items one after the other, a quotation a block quote; maps and timelines are left out."""
+    if not content["title"].get(lang):
+        return None
+    meta = {"title": content["title"][lang]}
+    for key, value in (("summary", content["summary"].get(lang)), ("cover", content.get("cover")),
+                       ("featured", content.get("featured") or None), ("order", content.get("order")),
+                       ("community", content.get("community")), ("festival", content.get("festival"))):
+        if value is not None and value != "":
+            meta[key] = value
+    parts = []
+
+    def shortcode(ref: str, caption: dict | None) -> str:
+        text = (caption or {}).get(lang)
+        return f"{{{{item:{ref} | {text}}}}}" if text else f"{{{{item:{ref}}}}}"
+
+    for block in content["blocks"]:
+        if block["type"] == "text" and block["text"].get(lang):
+            parts.append(block["text"][lang])
+        elif block["type"] == "item":
+            parts.append(shortcode(block["item"], block.get("caption")))
+        elif block["type"] == "gallery":
+            parts += [shortcode(e["item"], e.get("caption")) for e in block["items"]]
+        elif block["type"] == "quote" and block["text"].get(lang):
+            quoted = block["text"][lang] + (f"\n\n— {block['source']}" if block.get("source") else "")
+            parts.append("\n".join(f"> {line}".rstrip() for line in quoted.splitlines()))
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000)
+    return f"---\n{front}---\n\n" + "\n\n".join(parts) + "\n"

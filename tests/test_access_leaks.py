@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import accounts, publishing
+from archive import accounts, exhibit_store, publishing
 from archive.access import Viewer
 from archive.catalog.models import Item, MediaFile
 from archive.context import Archive
@@ -90,6 +90,7 @@ def site(tmp_path_factory):
     exhibits.mkdir()
     (exhibits / "leaks.vi.md").write_text("---\ntitle: Thử\n---\n\n" + "".join(
         f"{{{{item:leak-{key}}}}}\n\n" for key in ITEMS), "utf-8")
+    assert exhibit_store.import_directory(archive, exhibits).created == ["leaks"]
     app = create_app(settings, archive)
     clients = {"anonymous": app.test_client(), "researcher": app.test_client(), "staff": app.test_client()}
     assert sign_in(clients["researcher"], "reader").status_code == 302

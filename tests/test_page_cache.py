@@ -1,5 +1,5 @@
 """The page cache (archive/web/page_cache.py): anonymous visitors get a page kept since the catalog's last change; a
-change through a unit of work, an index update, an exhibit file or another process's change makes every process
+change through a unit of work (an exhibit's too), an index update or another process's change makes every process
 build it again at once, and signed-in viewers never get a kept page.
 
 A change written behind the units of work (which the archive itself never does) is how these tests see
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import editing, publishing
+from archive import editing, exhibit_store, publishing
 from archive.access import Viewer
 from archive.catalog.models import Item
 from archive.context import Archive
@@ -88,16 +88,19 @@ def test_an_index_update_alone_moves_the_generation(site):
     assert "quietly" in client.get("/en/search?q=festival").get_data(as_text=True)
 
 
-def test_an_exhibit_file_changed_is_shown_at_once(site):
-    archive, app, (first, _), _editor = site
+def test_an_exhibit_saved_or_unpublished_is_shown_at_once(site):
+    archive, app, _ids, editor = site
     client = app.test_client()
-    exhibits = archive.settings.data_path / "exhibits"
-    exhibits.mkdir(exist_ok=True)
-    page = exhibits / "trial.en.md"
-    page.write_text("---\ntitle: A first title\n---\nBody.\n", "utf-8")
+    content = {"title": {"en": "A first title"}, "blocks": [{"type": "text", "text": {"en": "Body."}}]}
+    exhibit_store.create(archive, "trial", content, editor, status="published")
     assert "A first title" in client.get("/en/exhibits/").get_data(as_text=True)
-    page.write_text("---\ntitle: A second, longer title\n---\nBody.\n", "utf-8")
+    exhibit_store.save(archive, "trial", {**content, "title": {"en": "A second, longer title"}}, editor,
+                       expected_version=1)
     assert "A second, longer title" in client.get("/en/exhibits/").get_data(as_text=True)
+    assert client.get("/en/exhibits/trial").status_code == 200
+    exhibit_store.unpublish(archive, "trial", editor)
+    assert "A second, longer title" not in client.get("/en/exhibits/").get_data(as_text=True)
+    assert client.get("/en/exhibits/trial").status_code == 404
 
 
 def test_signed_in_viewers_never_get_a_kept_page(site):

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from archive import exhibit_store
 from archive.context import Archive
 from archive.settings import load_settings
 from archive.web import create_app
@@ -80,6 +81,7 @@ def site(tmp_path_factory):
     summary = Ingest(archive, progress=False).run([files["media"]], files["media"] / "metadata.csv")
     assert not summary.rejected and len(summary.new) == 1, summary
     _write_exhibit(settings.data_path / "exhibits")
+    assert exhibit_store.import_directory(archive, settings.data_path / "exhibits").created == ["hostile"]
     app = create_app(settings, archive)
     yield app.test_client()
     archive.catalog.dispose()

@@ -224,6 +224,41 @@ class ItemVersion(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Exhibit(Base):
+    """A curated story page (archive.exhibit_store): its current content and publication state. Saves are
+    compare-and-set on ``version``, like items."""
+
+    __tablename__ = "exhibits"
+
+    slug: Mapped[str] = mapped_column(String(80), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)  # draft | published
+    community: Mapped[str | None] = mapped_column(String(64), index=True)
+    featured: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=1000)  # lists sort by position, then slug
+    content: Mapped[dict] = mapped_column(JSON)  # archive.exhibit_model
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class ExhibitVersion(Base):
+    """One saved state of an exhibit: its whole content and status, who saved it, when and why."""
+
+    __tablename__ = "exhibit_versions"
+    __table_args__ = (UniqueConstraint("exhibit_slug", "number", name="uq_exhibit_versions_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exhibit_slug: Mapped[str] = mapped_column(String(80), ForeignKey("exhibits.slug", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32))  # create | edit | restore | publish | unpublish | import
+    note: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Upload(Base):
     """A file arriving in chunks from the browser, kept in DATA_DIR/uploads/<id>/ until its job has run."""
 

@@ -1,6 +1,6 @@
 """Pages for anonymous visitors, kept in each web process and keyed on everything such a page depends on: its URL
 (language and query included), the catalog's generation (archive.generation, raised by every change the public can
-see and every index update, whichever process or machine made it) and the exhibit files. A page is kept a minute at
+see and every index update, whichever process or machine made it; exhibits are in the catalog too). A page is kept a minute at
 most, so an embargo that ends by the clock alone shows soon even without the worker's minute task.
 
 Signed-in viewers, and visitors whose session holds something of their own (a message to show once), always get a
@@ -46,8 +46,7 @@ def cached(view):
         cache: PageCache | None = current_app.extensions["page_cache"]
         if cache is None or session or current_viewer().user_id is not None:
             return view(*args, **kwargs)
-        key = (request.path, request.query_string, generation.current(current_app.config["ARCHIVE"].catalog),
-               current_app.extensions["exhibits"].stamp())
+        key = (request.path, request.query_string, generation.current(current_app.config["ARCHIVE"].catalog))
         page = cache.get(key)
         if page is not None:
             body, status, headers = page

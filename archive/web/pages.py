@@ -1,6 +1,6 @@
 """The public site's pages, under /vi/… and /en/…; / picks the language from Accept-Language.
 
-Views parse the request, call archive.browse, archive.exhibits and the search service, and render templates.
+Views parse the request, call archive.browse, archive.exhibit_store and the search service, and render templates.
 """
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from search.errors import BadQuery, SearchUnavailable
 from search.request import request_from_params
 
-from .. import browse, citation, open_data, places, searching, timeline
+from .. import browse, citation, exhibit_pages, exhibit_search, exhibit_store, open_data, places, searching, timeline
+from ..access import Viewer
 from ..access import scope as access_scope
 from ..calendar import lunar_date_in_year
 from ..errors import BadParameter, NotFound
@@ -50,8 +51,10 @@ def _archive():
     return current_app.config["ARCHIVE"]
 
 
-def _exhibits():
-    return current_app.extensions["exhibits"]
+def _exhibit_cards(session, *, featured: bool = False) -> list[exhibit_pages.ExhibitPage]:
+    viewer = current_viewer()
+    return [exhibit_pages.card(session, e, g.lang, viewer)
+            for e in exhibit_store.listing(_archive(), viewer, featured=featured)]
 
 
 def marked(snippet: str) -> Markup:
@@ -63,15 +66,12 @@ def marked(snippet: str) -> Markup:
 @cached
 def home():
     archive, viewer = _archive(), current_viewer()
-    exhibits = _exhibits().all()
-    featured = [e for e in exhibits if e.featured] or exhibits
-    covers = [t.cover.target for e in featured if (t := e.text(g.lang)).cover]
     with archive.catalog.session() as s:
+        featured = _exhibit_cards(s, featured=True) or _exhibit_cards(s)
         recent = browse.recent(s, viewer=viewer)
         communities = browse.counts(s, "community", viewer=viewer)
         festivals = browse.counts(s, "festival", viewer=viewer)
-        cover_cards = browse.resolve_references(s, covers, viewer=viewer)
-    return render_template("home.html", featured=featured[:3], covers=cover_cards, recent=recent,
+    return render_template("home.html", featured=featured[:3], recent=recent,
                            community_counts=communities, festival_counts=festivals,
                            communities=archive.vocab.terms("communities"), festivals=archive.vocab.terms("festivals"))
 
@@ -86,13 +86,18 @@ def search():
         search_request = request_from_params(params, scope=access_scope(viewer))
         result = searching.search(archive, search_request)
     except BadQuery as exc:
-        return render_template("search.html", error=exc, result=None, cards={}), 400
+        return render_template("search.html", error=exc, result=None, cards={}, exhibits=[]), 400
     except SearchUnavailable:
-        return render_template("search.html", error=None, unavailable=True, result=None, cards={}), 503
+        return render_template("search.html", error=None, unavailable=True, result=None, cards={},
+                               exhibits=[]), 503
+    first_page = search_request.page == 1 and not (search_request.filters or search_request.date_from
+                                                   or search_request.date_to)
     with archive.catalog.session() as s:
         cards = browse.cards_by_ids(s, [hit.id for hit in result.hits], viewer=viewer)
+        exhibits = [exhibit_pages.card(s, e, g.lang, viewer)
+                    for e in exhibit_search.matching(archive, s, viewer, search_request.q)] if first_page else []
     return render_template("search.html", error=None, result=result, cards=cards, labels=searching.facet_labels(archive),
-                           marked=marked, request_=search_request)
+                           marked=marked, request_=search_request, exhibits=exhibits)
 
 
 @bp.get("/browse")
@@ -160,7 +165,8 @@ def calendar():
     """Every festival with its dates in the year asked for (this year by default) and its next occurrence."""
     archive, today = _archive(), date.today()
     year = calendar_year()
-    exhibits = _exhibits().all()
+    with archive.catalog.session() as s:
+        exhibits = _exhibit_cards(s)
     rows = []
     for term in archive.vocab.terms("festivals"):
         rows.append({"term": term, "occurrences": archive.calendar.occurrences(year, term["id"]),
@@ -220,22 +226,19 @@ def collection(collection_id: str):
 @bp.get("/exhibits/")
 @cached
 def exhibits():
-    found = _exhibits().all()
-    covers = [t.cover.target for e in found if (t := e.text(g.lang)).cover]
     with _archive().catalog.session() as s:
-        cards = browse.resolve_references(s, covers, viewer=current_viewer())
-    return render_template("exhibits.html", exhibits=found, covers=cards)
+        found = _exhibit_cards(s)
+    return render_template("exhibits.html", exhibits=found)
 
 
 @bp.get("/exhibits/<slug>")
 @cached
 def exhibit(slug: str):
-    found = _exhibits().get(slug)
-    text = found.text(g.lang)
-    with _archive().catalog.session() as s:
-        cards = browse.resolve_references(s, [r.target for r in found.references()], viewer=current_viewer())
-    return render_template("exhibit.html", exhibit=found, text=text, cards=cards,
-                           jsonld=seo.exhibit_jsonld(found, text, cards, g.lang))
+    archive, viewer = _archive(), current_viewer()
+    found = exhibit_store.get(archive, slug, viewer)
+    with archive.catalog.session() as s:
+        shown = exhibit_pages.page(s, found, g.lang, viewer)
+    return render_template("exhibit.html", exhibit=shown, jsonld=seo.exhibit_jsonld(shown, g.lang))
 
 
 @bp.get("/items/<item_id>")
@@ -350,7 +353,8 @@ def sitemap():
              ("pages.collections", {}, None), ("pages.exhibits", {}, None)]
     pages.append(("pages.timeline_page", {}, None))
     pages += [("pages.collection", {"collection_id": c}, when) for c, when in entries["collections"]]
-    pages += [("pages.exhibit", {"slug": e.slug}, None) for e in _exhibits().all()]
+    pages += [("pages.exhibit", {"slug": e.slug}, e.updated_at)
+              for e in exhibit_store.listing(archive, Viewer.ANONYMOUS)]
     for facet, vocabulary in TERM_PAGES.items():
         pages += [(f"pages.{facet}", {"term_id": t["id"]}, None) for t in archive.vocab.terms(vocabulary)]
     pages += [("pages.item", {"item_id": i}, when) for i, when in entries["items"]]

@@ -157,6 +157,19 @@ def image_url(sha: str, width: int | None = None, height: int | None = None) -> 
     return f"{_local.image_service(sha)}/full/{size}/0/default.jpg"
 
 
+def region_url(sha: str, region: str, size: tuple[int, int], wanted: int = 1000) -> str:
+    """A part of an image from the Image API (``region`` as IIIF writes it), at most ``wanted`` pixels wide."""
+    width = min(size[0], wanted)
+    return f"{_local.image_service(sha)}/{region}/{width},/0/default.jpg"
+
+
+def clip_fragment(start: float | None, end: float | None) -> str:
+    """A media fragment (``#t=start,end``, W3C Media Fragments) that makes the player start and stop there."""
+    if start is None and end is None:
+        return ""
+    return f"#t={start or 0:g}" + (f",{end:g}" if end is not None else "")
+
+
 def srcset(picture: Picture) -> str:
     return ", ".join(f"{image_url(picture.sha256, w, h)} {w}w" for w, h in picture.thumbnails)
 
@@ -249,7 +262,8 @@ def toggle_url(facet: str, value: str) -> str:
 def register(app) -> None:
     app.jinja_env.globals.update(
         pick=pick, lm=lm, language_name=language_name, in_language=in_language, originals=originals, term=term, term_label=term_label, type_name=type_name,
-        edtf_date=edtf_date, dating=dating, duration=duration, file_size=file_size, image_url=image_url, srcset=srcset,
+        edtf_date=edtf_date, dating=dating, duration=duration, file_size=file_size, image_url=image_url,
+        region_url=region_url, clip_fragment=clip_fragment, srcset=srcset,
         default_src=default_src, media_url=media_url, captions_url=captions_url, original_url=original_url,
         manifest_url=manifest_url, info_url=info_url, absolute=absolute, switch_url=switch_url, page_url=page_url,
         url_with=url_with, with_query=with_query, active_values=active_values, toggle_url=toggle_url, facet_value_label=facet_value_label, card_image=card_image, other_lang=other_lang,

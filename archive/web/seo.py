@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import url_for
 
 from ..browse import CollectionSummary, ItemPage, Page
-from ..exhibits import Exhibit, ExhibitText
+from ..exhibit_pages import ExhibitPage
 from ..schema_org import CONTEXT, MEDIA_TYPES, RECORD_TYPES, agent, language_tag
 from .present import absolute, card_image, iso_duration, media_url, original_url, pick
 
@@ -162,17 +162,16 @@ def collection_jsonld(collection: CollectionSummary, page: Page, lang: str) -> d
     return doc
 
 
-def exhibit_jsonld(exhibit: Exhibit, text: ExhibitText, cards: dict, lang: str) -> dict:
+def exhibit_jsonld(exhibit: ExhibitPage, lang: str) -> dict:
     """An online exhibit is a CreativeWork made of the items it shows (schema.org's ExhibitionEvent is an event,
     held at a place and time, which these are not); its language is that of the text the page shows."""
     url = absolute(url_for("pages.exhibit", lang=lang, slug=exhibit.slug))
-    doc = {"@context": CONTEXT, "@type": "CreativeWork", "@id": url, "url": url, "name": text.title,
-           "headline": text.title, "inLanguage": text.lang}
-    if text.summary:
-        doc["abstract"] = text.summary
-    if text.cover and (cover := cards.get(text.cover.target)) and (image := card_image(cover)):
+    doc = {"@context": CONTEXT, "@type": "CreativeWork", "@id": url, "url": url, "name": exhibit.title,
+           "headline": exhibit.title, "inLanguage": exhibit.lang}
+    if exhibit.summary:
+        doc["abstract"] = exhibit.summary
+    if exhibit.cover and (image := card_image(exhibit.cover)):
         doc["image"] = image
-    parts = {card.id: card for block in text.blocks if block.item and (card := cards.get(block.item.target))}
-    if parts:
-        doc["hasPart"] = [_card_node(card) for card in parts.values()]
+    if parts := exhibit.cards:
+        doc["hasPart"] = [_card_node(card) for card in parts]
     return doc

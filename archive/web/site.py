@@ -1,4 +1,4 @@
-"""Wiring of the public site: Flask-Babel (vi, en), the page and asset blueprints, exhibits, security and cache
+"""Wiring of the public site: Flask-Babel (vi, en), the page and asset blueprints, security and cache
 headers."""
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, g, request
 from flask_babel import Babel
 
-from ..exhibits import Exhibits
 from ..labels import SITE_LANGS
 from . import assets, page_cache, pages, present
 from .auth import current_viewer
@@ -47,7 +46,6 @@ def content_security_policy(base_url: str, map_tiles: str = "") -> str:
 def init_app(app: Flask) -> None:
     archive = app.config["ARCHIVE"]
     Babel(app, locale_selector=_locale, default_locale="vi", default_translation_directories=str(TRANSLATIONS))
-    app.extensions["exhibits"] = Exhibits(archive.settings.data_path / "exhibits")
     page_cache.init_app(app)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.add_extension("jinja2.ext.do")

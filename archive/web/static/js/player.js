@@ -1,5 +1,7 @@
 /* Audio and video: the transcript follows playback (the current line is highlighted and kept in view) and a line,
-   when chosen, plays from its start; audio gets a waveform drawn from its peaks.json that also seeks on click. */
+   when chosen, plays from its start; audio gets a waveform drawn from its peaks.json that also seeks on click.
+   A clip (an exhibit's data-start/data-end, also given to the browser as a #t= media fragment) starts at its start
+   and pauses at its end the first time it is played through. */
 (function () {
   "use strict";
 
@@ -88,6 +90,20 @@
       redraw();
     }
     ["timeupdate", "seeked", "loadedmetadata"].forEach(function (name) { media.addEventListener(name, update); });
+    clip(section, media);
+  }
+
+  function clip(section, media) {
+    var start = parseFloat(section.getAttribute("data-start")), end = parseFloat(section.getAttribute("data-end"));
+    if (isNaN(start) && isNaN(end)) { return; }
+    var stopped = false;
+    function toStart() {
+      if (!isNaN(start) && media.currentTime < start) { media.currentTime = start; }
+    }
+    if (media.readyState >= 1) { toStart(); } else { media.addEventListener("loadedmetadata", toStart, { once: true }); }
+    media.addEventListener("timeupdate", function () {
+      if (!stopped && !isNaN(end) && media.currentTime >= end) { stopped = true; media.pause(); }
+    });
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-player]"), setup);
