@@ -169,6 +169,15 @@ def get_term(archive, vocabulary: str, term_id: str) -> Term:
         return Term(row.vocabulary, row.id, dict(row.data), row.status, row.version)
 
 
+def list_terms(archive, vocabulary: str) -> list[Term]:
+    """The vocabulary's terms, active and proposed, in the data files' order (terms added later at the end)."""
+    _check_vocabulary(vocabulary, managed=False)
+    with archive.catalog.session() as s:
+        rows = s.scalars(select(VocabularyTerm).where(VocabularyTerm.vocabulary == vocabulary)
+                         .order_by(VocabularyTerm.position, VocabularyTerm.id))
+        return [Term(r.vocabulary, r.id, dict(r.data), r.status, r.version) for r in rows]
+
+
 def proposals(archive) -> list[Term]:
     """Terms editors proposed that no admin has approved yet."""
     with archive.catalog.session() as s:

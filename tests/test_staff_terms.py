@@ -1,0 +1,204 @@
+"""The staff vocabulary pages (archive/web/staff_terms.py) through the real app (Flask test client, real SQLite
+catalog and search): an admin adds a historic site with coordinates and a subject through the forms and the public
+pages show them; a bad coordinate is a 400 form naming the field; merge with its confirmation; delete refused while
+in use; versions and restore; editors propose and admins approve; contributors see none of it."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from archive import accounts, editing, terms
+from archive.web import create_app
+
+from .staff_client import add_user, import_items, page_token, sign_in
+
+SITE_FORM = {"id": "nha-tho-duc-ba", "label.vi": "Nhà thờ Đức Bà Sài Gòn", "label.en": "Saigon Notre-Dame Cathedral",
+             "label.tag": ["zh-Hant", ""], "label.text": ["西貢聖母聖殿主教座堂", ""], "kind": "historic-site",
+             "community": "", "address.vi": "01 Công xã Paris, Quận 1",
+             "address.en": "01 Paris Commune Street, District 1", "coordinates.lat": "10.77978",
+             "coordinates.lon": "106.69902"}
+
+
+@pytest.fixture
+def app(archive):
+    app = create_app(archive.settings, archive)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def users(archive):
+    return {role: add_user(archive, role + "1", role) for role in ("admin", "editor", "contributor")}
+
+
+def _client(app, username: str):
+    client = app.test_client()
+    assert sign_in(client, username).status_code == 302
+    return client
+
+
+def _post(client, path: str, data: dict, lang: str = "en"):
+    token = page_token(client, f"/{lang}/staff/terms/")
+    return client.post(f"/{lang}{path}", data={**data, "csrf_token": token})
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def _words(response) -> str:
+    """The page's text without its tags (search marks the words it matched)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", _text(response)))
+
+
+@pytest.fixture
+def items(archive, tmp_path):
+    return import_items(archive, tmp_path, [
+        {"title": {"vi": "Lồng đèn trung thu", "en": "Mid-autumn lanterns"}, "community": "hoa",
+         "subjects": ["lanterns"]},
+        {"title": {"vi": "Chuông chùa", "en": "Temple bell"}, "community": "hoa", "subjects": ["bells"]}])
+
+
+def test_admin_adds_a_site_and_a_subject_through_the_forms_and_the_public_pages_show_them(app, archive, users,
+                                                                                           items):
+    admin = _client(app, "admin1")
+    assert "Saigon Notre-Dame" not in _text(admin.get("/en/staff/terms/places/"))
+    added = _post(admin, "/staff/terms/places/new", SITE_FORM)
+    assert added.status_code == 302 and added.location.endswith("/en/staff/terms/places/nha-tho-duc-ba")
+    subject = _post(admin, "/staff/terms/subjects/new", {"id": "bells", "label.vi": "chuông", "label.en": "bells",
+                                                           "alt_labels": "chuông đồng\n"})
+    assert subject.status_code == 302
+    stored = terms.get_term(archive, "places", "nha-tho-duc-ba")
+    assert stored.status == "active"
+    assert stored.data["coordinates"] == {"lat": 10.77978, "lon": 106.69902}
+    assert stored.data["label"]["zh-Hant"] == "西貢聖母聖殿主教座堂" and "community" not in stored.data
+    listed = _text(admin.get("/en/staff/terms/places/"))
+    assert "Saigon Notre-Dame Cathedral" in listed and 'data-status="active"' in listed
+    # An editor describes an item with them; the public place page, item page and search follow at once.
+    editor = accounts.viewer_of(users["editor"])
+    item = editing.item_for_edit(archive, items[1])
+    editing.update_item(archive, item.id, {**item.record, "place": "nha-tho-duc-ba"}, editor,
+                        expected_version=item.version)
+    public = app.test_client()
+    place = _text(public.get("/en/places/nha-tho-duc-ba"))
+    assert "Saigon Notre-Dame Cathedral" in place and "01 Paris Commune Street" in place and "Temple bell" in place
+    assert "10.77978" in place
+    found = _words(public.get("/en/search?q=bells"))
+    assert "Temple bell" in found and "Saigon Notre-Dame Cathedral" in found
+    assert "Temple bell" in _words(public.get("/en/search?q=chuông+đồng"))  # the subject's other name finds it
+
+
+def test_editing_keeps_the_fields_the_form_does_not_show(app, archive, users):
+    admin = _client(app, "admin1")
+    assert _post(admin, "/staff/terms/places/new", SITE_FORM).status_code == 302
+    with archive.catalog.writing() as s:  # a field only the JSON files carry
+        from archive.catalog.models import VocabularyTerm
+        row = s.get(VocabularyTerm, ("places", "nha-tho-duc-ba"))
+        row.data = {**row.data, "map_icon": "cathedral"}
+    page = _text(admin.get("/en/staff/terms/places/nha-tho-duc-ba"))
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    form = {k: v for k, v in SITE_FORM.items() if k != "id"}
+    saved = _post(admin, "/staff/terms/places/nha-tho-duc-ba",
+                  {**form, "label.en": "Notre-Dame Cathedral Basilica of Saigon", "coordinates.lat": "",
+                   "coordinates.lon": "", "version": version})
+    assert saved.status_code == 302
+    data = terms.get_term(archive, "places", "nha-tho-duc-ba").data
+    assert data["label"]["en"] == "Notre-Dame Cathedral Basilica of Saigon"
+    assert data["map_icon"] == "cathedral" and "coordinates" not in data
+
+
+@pytest.mark.parametrize("lat, field", [("ten north", "coordinates.lat"), ("91", "coordinates.lat"),
+                                        ("nan", "coordinates.lat")])
+def test_a_bad_coordinate_is_a_400_form_naming_the_field(app, archive, users, lat, field):
+    admin = _client(app, "admin1")
+    response = _post(admin, "/staff/terms/places/new", {**SITE_FORM, "coordinates.lat": lat,
+                                                        "coordinates.lon": "west"})
+    page = _text(response)
+    assert response.status_code == 400
+    assert f'data-field="{field}"' in page and 'data-field="coordinates.lon"' in page
+    assert re.search(r'id="f-coordinates-lat" name="coordinates.lat" value="[^"]*" aria-invalid="true"', page)
+    assert 'value="Saigon Notre-Dame Cathedral"' in page  # what was typed stays in the form
+    with pytest.raises(Exception):
+        terms.get_term(archive, "places", "nha-tho-duc-ba")
+
+
+def test_missing_labels_and_a_taken_id_are_named(app, users):
+    admin = _client(app, "admin1")
+    response = _post(admin, "/staff/terms/subjects/new", {"id": "lanterns", "label.vi": "", "label.en": "x"})
+    page = _text(response)
+    assert response.status_code == 400
+    assert 'data-field="label.vi"' in page and 'data-field="id"' in page and "exists already" in page
+
+
+def test_merge_through_the_page_repoints_items_and_search(app, archive, users, items):
+    admin = _client(app, "admin1")
+    _post(admin, "/staff/terms/subjects/new", {"id": "bells", "label.vi": "chuông", "label.en": "bells"})
+    form = _text(admin.get("/en/staff/terms/subjects/bells"))
+    assert '<option value="lanterns">' in form  # the survivor is chosen from a select
+    confirm = _post(admin, "/staff/terms/subjects/bells/merge", {"into": "lanterns"})
+    assert confirm.status_code == 200 and 'name="confirm" value="1"' in _text(confirm)
+    assert "1 item(s)" in _text(confirm)
+    assert terms.get_term(archive, "subjects", "bells")  # nothing merged before the confirmation
+    merged = _post(admin, "/staff/terms/subjects/bells/merge", {"into": "lanterns", "confirm": "1"})
+    assert merged.status_code == 302 and merged.location.endswith("/staff/terms/subjects/lanterns")
+    assert "bells" in terms.get_term(archive, "subjects", "lanterns").data["alt_labels"]
+    assert "lanterns" in editing.item_for_edit(archive, items[1]).record["subjects"]
+    found = _words(app.test_client().get("/en/search?subject=lanterns"))
+    assert "Temple bell" in found and "Mid-autumn lanterns" in found
+    history = _text(admin.get("/en/staff/terms/subjects/bells/history"))
+    assert "Merged" in history and "Restore this version" in history
+
+
+def test_a_bad_merge_is_a_400_on_the_term_page(app, users):
+    admin = _client(app, "admin1")
+    itself = _post(admin, "/staff/terms/subjects/lanterns/merge", {"into": "lanterns", "confirm": "1"})
+    assert itself.status_code == 400 and "Merge into: a term cannot be merged into itself" in _text(itself)
+    nowhere = _post(admin, "/staff/terms/subjects/lanterns/merge", {"into": "no-such-term"})
+    assert nowhere.status_code == 400 and "no-such-term" in _text(nowhere)
+
+
+def test_delete_in_use_is_refused_with_the_services_message_then_versions_restore(app, archive, users, items):
+    admin = _client(app, "admin1")
+    refused = _post(admin, "/staff/terms/subjects/lanterns/delete", {})
+    assert refused.status_code == 409
+    assert "is used by 1 item(s); merge it into another term instead" in _text(refused)
+    assert terms.get_term(archive, "subjects", "lanterns")
+    _post(admin, "/staff/terms/subjects/new", {"id": "gongs", "label.vi": "cồng", "label.en": "gongs"})
+    assert _post(admin, "/staff/terms/subjects/gongs/delete", {}).status_code == 302
+    history = _text(admin.get("/en/staff/terms/subjects/gongs/history"))
+    assert "Deleted" in history
+    first = re.search(r'action="(/en/staff/terms/subjects/gongs/history/1/restore)"', history).group(1)
+    restored = _post(admin, first.removeprefix("/en"), {})
+    assert restored.status_code == 302
+    assert terms.get_term(archive, "subjects", "gongs").data["label"]["en"] == "gongs"
+
+
+def test_editors_propose_and_admins_approve(app, archive, users):
+    editor = _client(app, "editor1")
+    form = _text(editor.get("/vi/staff/terms/festivals/new"))
+    assert ">Đề xuất</button>" in form
+    proposed = _post(editor, "/staff/terms/festivals/new",
+                     {"id": "le-vu-lan", "label.vi": "Lễ Vu Lan", "label.en": "Vu Lan festival", "community": "hoa",
+                      "date_rule.vi": "Rằm tháng 7 âm lịch", "date_rule.en": "15th day of the 7th lunar month"})
+    assert proposed.status_code == 302
+    assert terms.get_term(archive, "festivals", "le-vu-lan").status == "proposed"
+    page = _text(editor.get("/en/staff/terms/festivals/le-vu-lan"))
+    assert "<fieldset class=\"plain\" disabled>" in page and ">Approve</button>" not in page
+    assert _post(editor, "/staff/terms/festivals/le-vu-lan/approve", {}).status_code == 403
+    admin = _client(app, "admin1")
+    assert "le-vu-lan" in _text(admin.get("/en/staff/terms/"))  # listed among the proposals
+    assert _post(admin, "/staff/terms/festivals/le-vu-lan/approve", {"version": "1"}).status_code == 302
+    assert terms.get_term(archive, "festivals", "le-vu-lan").status == "active"
+
+
+def test_contributors_are_refused(app, users):
+    contributor = _client(app, "contributor1")
+    for path in ("/en/staff/terms/", "/en/staff/terms/places/", "/en/staff/terms/places/new",
+                 "/en/staff/terms/subjects/lanterns", "/en/staff/terms/subjects/lanterns/history"):
+        assert contributor.get(path).status_code == 403, path
+    token = page_token(contributor, "/en/staff/")
+    response = contributor.post("/en/staff/terms/subjects/new", data={"id": "x", "label.vi": "x", "label.en": "x",
+                                                                      "csrf_token": token})
+    assert response.status_code == 403
+    assert "/staff/terms/" not in _text(contributor.get("/en/staff/"))  # no link to the vocabularies either
