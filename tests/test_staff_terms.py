@@ -9,6 +9,7 @@ import re
 import pytest
 
 from archive import accounts, editing, terms
+from archive.errors import NotFound
 from archive.web import create_app
 
 from .staff_client import add_user, import_items, page_token, sign_in
@@ -119,7 +120,7 @@ def test_a_bad_coordinate_is_a_400_form_naming_the_field(app, archive, users, la
     assert f'data-field="{field}"' in page and 'data-field="coordinates.lon"' in page
     assert re.search(r'id="f-coordinates-lat" name="coordinates.lat" value="[^"]*" aria-invalid="true"', page)
     assert 'value="Saigon Notre-Dame Cathedral"' in page  # what was typed stays in the form
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         terms.get_term(archive, "places", "nha-tho-duc-ba")
 
 

@@ -96,7 +96,8 @@ def _form(vocabulary: str, term: terms.Term | None, data: dict, *, problems=(), 
               if term is not None and t.id != term.id and t.status == "active"]
     return render_template("staff/term.html", vocabulary=vocabulary, names=vocabulary_names(), term=term, data=data,
                            problems=list(problems), errors=_by_field(problems), message=message,
-                           labels=field_labels(), kinds=terms.PLACE_KINDS, communities=archive.vocab.terms("communities"),
+                           labels=field_labels(), kinds=terms.PLACE_KINDS,
+                           communities=archive.vocab.terms("communities"),
                            merge_targets=others if vocabulary != "communities" else [],
                            language_fields=LANGUAGE_FIELDS.get(vocabulary, ())), status
 
