@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from playwright.sync_api import expect
+
 from archive import accounts
 
 from .live_server import live_app
@@ -61,6 +63,9 @@ def test_each_vocabulary_page_is_axe_clean_on_a_phone(browser, site, lang):
         with page.expect_navigation():
             page.click(".term-form button[type=submit]")
         assert re.search(rf"/{lang}/staff/terms/places/dinh-{lang}$", page.url)
+        # The saved point on the small map the public place page uses.
+        assert page.locator("[data-map]").get_attribute("data-lat") == "10.76"
+        expect(page.locator("[data-map] .leaflet-marker-icon")).to_have_count(1)
         tab.check("staff-term-edit")
         tab.goto("/{lang}/staff/terms/subjects/lanterns")
         page.select_option("#f-into", "worship")
