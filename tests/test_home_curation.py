@@ -220,3 +220,11 @@ def test_contributors_and_visitors_are_refused(site):
     answer = visitor.get("/en/staff/home")
     assert answer.status_code == 302 and "/staff/login" in answer.headers["Location"]
     assert _current(archive) == home_curation.NOTHING
+
+
+def test_the_audit_log_names_a_curation_change(site):
+    archive, ids, viewers = site
+    home_curation.save(archive, viewers["editor"], ["first"], [], expected_version=0)
+    admin = _signed_in(archive, "admin")
+    page = admin.get("/vi/staff/admin/audit?action=home_curate").get_data(as_text=True)
+    assert ">Đổi nội dung nổi bật trên trang chủ</td>" in page  # the entry's row, named in the page's language
