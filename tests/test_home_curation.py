@@ -227,4 +227,4 @@ def test_the_audit_log_names_a_curation_change(site):
     home_curation.save(archive, viewers["editor"], ["first"], [], expected_version=0)
     admin = _signed_in(archive, "admin")
     page = admin.get("/vi/staff/admin/audit?action=home_curate").get_data(as_text=True)
-    assert ">Đổi nội dung nổi bật trên trang chủ</td>" in page  # the entry's row, named in the page's language
+    assert ">Đổi nội dung nổi bật trên trang chủ</td>" in page  # the entry's row, in the page's language

@@ -19,12 +19,13 @@ PASSWORD = "a long staff password"
 def server(tmp_path):
     with live_app(tmp_path / "var") as live:
         accounts.create_user(live.archive, "editor", PASSWORD, "editor", display_name="Lan Editor")
-        ids = import_items(live.archive, tmp_path, [{"title": {"vi": "Đèn lồng", "en": "Lanterns"}, "community": "hoa"}])
+        ids = import_items(live.archive, tmp_path,
+                           [{"title": {"vi": "Đèn lồng", "en": "Lanterns"}, "community": "hoa"}])
         for slug, word in (("tet", "Tết"), ("kate", "Katê")):
             exhibit_store.create(live.archive, slug, {
-                "title": {"vi": f"Chuyên đề {word}", "en": f"Exhibit {word}"}, "summary": {"vi": "Tóm tắt", "en": "Summary"},
-                "community": "cham", "blocks": [{"type": "text", "text": {"vi": "Đoạn.", "en": "Paragraph."}}]},
-                None, status="published")
+                "title": {"vi": f"Chuyên đề {word}", "en": f"Exhibit {word}"},
+                "summary": {"vi": "Tóm tắt", "en": "Summary"}, "community": "cham",
+                "blocks": [{"type": "text", "text": {"vi": "Đoạn.", "en": "Paragraph."}}]}, None, status="published")
         yield live, ids[0]
 
 
