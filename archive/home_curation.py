@@ -33,9 +33,6 @@ class Curation:
     username: str | None = None
     at: datetime | None = None
 
-    def __getitem__(self, name: str) -> tuple[str, ...]:
-        return {"exhibits": self.exhibits, "items": self.items}[name]
-
 
 @dataclass(frozen=True)
 class Entry:

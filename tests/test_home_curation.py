@@ -53,7 +53,7 @@ def test_a_save_keeps_the_order_given_and_each_save_is_a_new_version(site):
     assert (chosen.exhibits, chosen.items, chosen.username) == (("second", "first"), (ids["bravo"], ids["alpha"]),
                                                                 "editor")
     assert home_curation.save(archive, viewers["admin"], ["first", "second"], [ids["alpha"]], expected_version=1) == 2
-    assert _current(archive)[("exhibits")] == ("first", "second")
+    assert _current(archive).exhibits == ("first", "second")
     assert _current(archive).items == (ids["alpha"],)
 
 

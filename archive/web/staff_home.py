@@ -78,7 +78,7 @@ def change():
         chosen = home_curation.current(s)
     if chosen.version != version:
         return _page(conflict=True, status=409)
-    lists = {name: list(chosen[name]) for name in home_curation.LISTS}
+    lists = {name: list(getattr(chosen, name)) for name in home_curation.LISTS}
     lists[which] = _changed(lists[which], op)
     try:
         home_curation.save(archive, current_viewer(), lists["exhibits"], lists["items"], expected_version=version)
