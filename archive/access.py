@@ -142,6 +142,11 @@ def can_publish_exhibit(viewer: Viewer) -> bool:
     return viewer.can_publish
 
 
+def can_curate_home(viewer: Viewer) -> bool:
+    """Choosing the home page's featured exhibits and items, and their order: editors and administrators."""
+    return viewer.can_publish
+
+
 def under_embargo(item: Item, today: date | None = None) -> bool:
     return item.embargo_until is not None and item.embargo_until >= (today or date.today())
 

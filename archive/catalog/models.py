@@ -259,6 +259,20 @@ class ExhibitVersion(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class HomeCuration(Base):
+    """One saved choice of the home page's featured exhibits and items, in order (archive.home_curation): rows are
+    only added, the highest number is the choice in force, and a unique number makes saves compare-and-set."""
+
+    __tablename__ = "home_curations"
+
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    exhibits: Mapped[list] = mapped_column(JSON)  # exhibit slugs
+    items: Mapped[list] = mapped_column(JSON)  # item ids
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Upload(Base):
     """A file arriving in chunks from the browser, kept in DATA_DIR/uploads/<id>/ until its job has run."""
 

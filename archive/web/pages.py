@@ -16,7 +16,8 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from search.errors import BadQuery, SearchUnavailable
 from search.request import request_from_params
 
-from .. import browse, citation, exhibit_pages, exhibit_search, exhibit_store, open_data, places, searching, timeline
+from .. import (browse, citation, exhibit_pages, exhibit_search, exhibit_store, home_curation, open_data, places,
+               searching, timeline)
 from ..access import Viewer
 from ..access import scope as access_scope
 from ..calendar import lunar_date_in_year
@@ -67,11 +68,19 @@ def marked(snippet: str) -> Markup:
 def home():
     archive, viewer = _archive(), current_viewer()
     with archive.catalog.session() as s:
-        featured = _exhibit_cards(s, featured=True) or _exhibit_cards(s)
+        chosen, exhibit_slugs, item_ids = home_curation.featured(s, viewer)
+        if chosen.exhibits:
+            visible = {e.slug: e for e in exhibit_store.listing(archive, viewer)}
+            featured = [exhibit_pages.card(s, visible[slug], g.lang, viewer) for slug in exhibit_slugs
+                        if slug in visible]
+        else:  # nothing chosen: the exhibits marked featured, else all, the first three
+            featured = (_exhibit_cards(s, featured=True) or _exhibit_cards(s))[:3]
+        cards = browse.cards_by_ids(s, item_ids, viewer=viewer)
+        featured_items = [cards[item_id] for item_id in item_ids if item_id in cards]
         recent = browse.recent(s, viewer=viewer)
         communities = browse.counts(s, "community", viewer=viewer)
         festivals = browse.counts(s, "festival", viewer=viewer)
-    return render_template("home.html", featured=featured[:3], recent=recent,
+    return render_template("home.html", featured=featured, featured_items=featured_items, recent=recent,
                            community_counts=communities, festival_counts=festivals,
                            communities=archive.vocab.terms("communities"), festivals=archive.vocab.terms("festivals"))
 

@@ -201,5 +201,6 @@ def labels(kind: str) -> dict[str, str]:
                 "role_change": _("Role change"), "password_change": _("Password change"), "upload": _("Upload"),
                 "ingest_done": _("Ingest done"), "ingest_rejected": _("Ingest rejected"), "create": _("Created"),
                 "edit": _("Edit"), "revert": _("Revert"), "publish": _("Publish"), "unpublish": _("Unpublish"),
-                "access_change": _("Access change")}
+                "access_change": _("Access change"),
+                "home_curate": _("Home page features changed")}
     raise KeyError(kind)
