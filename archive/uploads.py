@@ -95,8 +95,9 @@ def upload_status(archive: Archive, upload_id: str, actor: Viewer) -> int:
 
 def append_chunk(archive: Archive, upload_id: str, offset: int, data: bytes, actor: Viewer) -> int:
     """Write ``data`` at ``offset``, which must be where the upload stands; a chunk that already arrived (sent again
-    because its answer was lost) is accepted and changes nothing. Returns the bytes received so far."""
-    with archive.catalog.session() as s:
+    because its answer was lost) is accepted and changes nothing. Returns the bytes received so far. Reads, then
+    writes: a writing session (on SQLite a write between the read and the write would fail it as "locked")."""
+    with archive.catalog.writing() as s:
         upload = _own(s, upload_id, actor)
         if upload.finished:
             raise Conflict(f"{upload.filename}: the upload is already complete")
@@ -120,7 +121,7 @@ def finish_upload(archive: Archive, upload_id: str, actor: Viewer) -> int:
     """Hand the complete file to the ingest worker; returns the job id (the same one if asked again)."""
     from .jobs import enqueue
 
-    with archive.catalog.session() as s:
+    with archive.catalog.writing() as s:  # reads, then writes (as append_chunk)
         upload = _own(s, upload_id, actor)
         if upload.finished:
             return s.scalar(select(Job.id).where(Job.upload_id == upload_id))
@@ -146,7 +147,7 @@ def discard(archive: Archive, upload_id: str) -> None:
 def purge_stale(archive: Archive, now: datetime | None = None) -> list[str]:
     """Delete unfinished uploads untouched for STALE_AFTER (abandoned in a browser); returns their ids."""
     cutoff = (now or datetime.now(timezone.utc)) - STALE_AFTER
-    with archive.catalog.session() as s:
+    with archive.catalog.writing() as s:  # reads, then deletes
         unfinished = list(s.scalars(select(Upload).where(Upload.finished.is_(False))))
         stale = [u.id for u in unfinished if _last_touched(archive, u) < cutoff]
         if stale:
