@@ -348,3 +348,29 @@ def test_the_site_search_lists_matching_published_exhibits(site):
     assert sign_in(staff, "editor").status_code == 302
     page = staff.get("/en/search?q=lullaby").get_data(as_text=True)
     assert "/en/exhibits/moon-night" in page
+
+
+def test_exhibit_words_are_kept_until_the_exhibit_or_the_catalog_changes(site, monkeypatch):
+    from archive import exhibit_search
+
+    archive, app, viewers = site
+    exhibit_store.create(archive, "kept-words", _content("Thuyền rồng", blocks=[
+        {"type": "text", "text": {"vi": "Thuyền rồng trên kênh.", "en": "Dragon boats on the canal."}}]),
+        viewers["editor"], status="published")
+    built = []
+    real = exhibit_search.words
+    monkeypatch.setattr(exhibit_search, "words", lambda s, e, v: built.append(e.slug) or real(s, e, v))
+    client = app.test_client()
+
+    def found(query: str) -> bool:
+        return "/en/exhibits/kept-words" in client.get("/en/search", query_string={"q": query}).get_data(as_text=True)
+
+    assert found("dragon canal")
+    first = built.count("kept-words")
+    assert first == 1 and found("boats") and built.count("kept-words") == first  # the second search reuses them
+    stored = exhibit_store.get(archive, "kept-words", viewers["editor"])
+    changed = json.loads(json.dumps(stored.content))
+    changed["blocks"][0]["text"]["en"] = "Lion dancers in the courtyard."
+    exhibit_store.save(archive, "kept-words", changed, viewers["editor"], expected_version=stored.version)
+    assert found("lion courtyard") and not found("dragon canal")  # the new version's words at once
+    assert built.count("kept-words") == 2
