@@ -92,7 +92,8 @@ def sample_archive(tmp_path_factory):
                                stderr=subprocess.STDOUT, text=True)
     output, _ = proc.communicate()
     assert proc.returncode == 0, output
-    archive = Archive(load_settings(environ={}, data_dir=str(data_dir), workers=2))
+    archive = Archive(load_settings(environ={}, data_dir=str(data_dir), workers=2,
+                                    database_url=database_url(data_dir)))
     archive.demo_output = output
     archive.samples = samples
     yield archive
