@@ -72,7 +72,7 @@ def create_user(archive: Archive, username: str, password: str, role: str, displ
     _require_admin(actor)
     username = normalise_username(username)
     _check(username, password, role)
-    with archive.catalog.session() as s:
+    with archive.catalog.writing() as s:
         if s.scalar(select(User.id).where(User.username == username)) is not None:
             raise InvalidRecord([Problem("username", f"{username!r} is taken")])
         user = User(username=username, display_name=nfc(display_name) if display_name else None, role=role,
@@ -111,7 +111,7 @@ def list_users(archive: Archive) -> list[UserRow]:
 def _change(archive: Archive, user_id: int, actor: Viewer | None, action: str, *, end_sessions: bool = False,
             **values) -> User:
     _require_admin(actor)
-    with archive.catalog.session() as s:
+    with archive.catalog.writing() as s:
         user = s.get(User, user_id)
         if user is None:
             raise NotFound(f"no user {user_id}")
@@ -149,7 +149,7 @@ def set_password(archive: Archive, user_id: int, password: str, actor: Viewer | 
     if actor is not None and actor.user_id != user_id:
         _require_admin(actor)
     _check(None, password, None)
-    with archive.catalog.session() as s:
+    with archive.catalog.writing() as s:
         user = s.get(User, user_id)
         if user is None:
             raise NotFound(f"no user {user_id}")
@@ -223,7 +223,7 @@ def authenticate(archive: Archive, username: str, password: str, remote_addr: st
             audit.record(archive, None, "login_failed", f"user:{username}", {}, remote_addr=remote_addr, session=s)
         raise BadCredentials()
     rehashed = hasher.hash(password) if hasher.check_needs_rehash(user.password_hash) else None
-    with archive.catalog.session() as s:
+    with archive.catalog.writing() as s:
         user = s.get(User, user.id)
         user.password_hash = rehashed or user.password_hash
         user.last_login_at = now

@@ -44,7 +44,7 @@ def derive(archive: Archive, *, only_missing: bool = False, progress: bool = Tru
                 except derivatives.DerivativeError as exc:
                     summary.rejected.append(Rejection(sha, [exc.reason]))
                     continue
-                with archive.catalog.session() as s:
+                with archive.catalog.writing() as s:
                     s.get(MediaFile, mid).derivatives = result
                     generation.bump(s)  # pages and manifests that show the file change with it
                 summary.updated.append(sha)

@@ -173,3 +173,37 @@ def test_a_new_password_replaces_the_old_one(archive, admin):
     assert accounts.authenticate(archive, "lan", "a brand new secret", "10.0.0.1").id == lan.user_id
     with pytest.raises(BadCredentials):
         accounts.authenticate(archive, "lan", PASSWORD, "10.0.0.1")
+
+
+def test_a_sign_in_survives_a_commit_made_elsewhere_between_its_read_and_its_write(settings, archive, admin):
+    """SQLite refuses a write from a transaction whose read snapshot another process has moved past (not waiting, as
+    for a lock): the sign-in's read-then-write must hold the write lock from its start. The other process's commit
+    is injected, from another thread, right after the sign-in reads the user it will update."""
+    import threading
+
+    from sqlalchemy import event
+
+    other = Archive(settings)
+    committed = threading.Event()
+    injected: list[threading.Thread] = []
+
+    def commit_elsewhere():
+        audit.record(other, None, "login_failed", "user:someone-else", {})
+        committed.set()
+
+    def after_read(conn, cursor, statement, parameters, context, executemany):
+        if not injected and statement.lstrip().upper().startswith("SELECT") and "WHERE users.id = " in statement:
+            thread = threading.Thread(target=commit_elsewhere)
+            injected.append(thread)
+            thread.start()
+            committed.wait(1)  # before: commits at once; after: waits for the sign-in's lock
+
+    event.listen(archive.catalog.engine, "after_cursor_execute", after_read)
+    try:
+        user = accounts.authenticate(archive, "root", PASSWORD, "192.0.2.1")
+    finally:
+        event.remove(archive.catalog.engine, "after_cursor_execute", after_read)
+    injected[0].join(30)
+    assert user.username == "root" and user.last_login_at is not None and committed.is_set()
+    assert [e.action for e in audit.entries(archive, target="user:someone-else")] == ["login_failed"]
+    other.catalog.dispose()
