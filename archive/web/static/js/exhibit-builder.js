@@ -218,7 +218,8 @@
       if (!drawing || !from) { return; }
       var drawn = drawTo(event.position);
       from = null;
-      setDrawing(false);
+      // The drag's end and click come next in the same gesture: still drawing for them (no pan, no zoom).
+      window.setTimeout(function () { setDrawing(false); }, 0);
       if (drawn) { say(fill(form.getAttribute("data-region-set"), { region: input.value })); }
     });
     toggle.addEventListener("click", function () { setDrawing(!drawing); });
