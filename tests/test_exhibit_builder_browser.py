@@ -92,7 +92,7 @@ def test_an_editor_builds_a_bilingual_exhibit_on_a_phone_and_a_visitor_sees_it(b
     page.fill("#f-cover", "eb-offerings")
     with page.expect_navigation():
         page.click(".exhibit-form button[type=submit]")
-    assert page.url.endswith(f"/vi/staff/exhibits/{SLUG}")
+    assert page.url.endswith(f"/vi/staff/exhibits/{SLUG}/edit")
 
     # A text block: Vietnamese and English side by side, each previewed by the server as it is typed.
     _add_block(page, "text")
@@ -165,7 +165,7 @@ def test_an_editor_builds_a_bilingual_exhibit_on_a_phone_and_a_visitor_sees_it(b
         assert words in page.inner_text(".exhibit-body")
         assert page.locator(".exhibit-gallery > li").count() == 2
     tab.lang = "vi"
-    tab.goto(f"/vi/staff/exhibits/{SLUG}")
+    tab.goto(f"/vi/staff/exhibits/{SLUG}/edit")
     with page.expect_navigation():
         page.click("#publish")
     assert page.inner_text(".flash-success") == "Đã công bố: công chúng có thể xem chuyên đề."
@@ -176,7 +176,7 @@ def test_an_editor_builds_a_bilingual_exhibit_on_a_phone_and_a_visitor_sees_it(b
         tab.lang = lang
         for path, name in (("/{lang}/staff/exhibits/", "exhibit-builder-list"),
                            ("/{lang}/staff/exhibits/new", "exhibit-builder-new"),
-                           (f"/{{lang}}/staff/exhibits/{SLUG}", "exhibit-builder-edit"),
+                           (f"/{{lang}}/staff/exhibits/{SLUG}/edit", "exhibit-builder-edit"),
                            (f"/{{lang}}/staff/exhibits/{SLUG}/versions", "exhibit-builder-versions"),
                            (f"/{{lang}}/staff/exhibits/{SLUG}/compare?from=1&to=4", "exhibit-builder-compare")):
             tab.goto(path)

@@ -97,11 +97,11 @@ def test_an_editor_creates_and_saves_every_kind_of_block(site):
     archive, app = site
     editor = _client(app, "editor1")
     created = _create(editor, "every-block")
-    assert created.status_code == 302 and created.location.endswith("/en/staff/exhibits/every-block")
+    assert created.status_code == 302 and created.location.endswith("/en/staff/exhibits/every-block/edit")
     assert exhibit_store.get(archive, "every-block", _staff(archive)).status == "draft"
-    page = _text(editor.get("/en/staff/exhibits/every-block"))
+    page = _text(editor.get("/en/staff/exhibits/every-block/edit"))
     assert "No block yet" in page and 'name="version" value="1"' in page
-    saved = _post(editor, "/staff/exhibits/every-block", _form(1, BLOCKS, op="save", note="first blocks"))
+    saved = _post(editor, "/staff/exhibits/every-block/edit", _form(1, BLOCKS, op="save", note="first blocks"))
     assert saved.status_code == 302, _text(saved)[:2000]
     stored = exhibit_store.get(archive, "every-block", _staff(archive))
     assert stored.version == 2
@@ -116,7 +116,7 @@ def test_an_editor_creates_and_saves_every_kind_of_block(site):
         {"type": "quote", "text": {"vi": "Câu nói", "en": "A saying"}, "source": "An elder"},
         {"type": "timeline", "items": ["bx-song", "bx-picture"]}]
     assert exhibit_store.versions(archive, "every-block")[-1].note == "first blocks"
-    page = _text(editor.get("/en/staff/exhibits/every-block"))
+    page = _text(editor.get("/en/staff/exhibits/every-block/edit"))
     # The page shows what was saved: the server's Markdown preview, the viewer of the image, the player of the audio.
     assert "Paragraph <strong>one</strong>." in page
     assert re.search(r'class="region-viewer" id="b1-viewer" data-info="[^"]+/info\.json"', page)
@@ -134,34 +134,34 @@ def test_blocks_are_added_moved_and_removed_without_the_script_and_saved_only_on
     _create(editor, "reorder")
     two = [("0", {"type": "text", "text.vi": "Thứ nhất", "text.en": "First"}),
            ("1", {"type": "quote", "text.vi": "Thứ hai", "text.en": "Second", "source": ""})]
-    added = _post(editor, "/staff/exhibits/reorder", _form(1, two, op="add", add_type="timeline"))
+    added = _post(editor, "/staff/exhibits/reorder/edit", _form(1, two, op="add", add_type="timeline"))
     page = _text(added)
     assert added.status_code == 200 and "Not saved yet" in page
     assert re.findall(r'name="b(\d+)\.type" value="(\w+)"', page) == [("0", "text"), ("1", "quote"),
                                                                       ("2", "timeline")]
     assert exhibit_store.get(archive, "reorder", _staff(archive)).content["blocks"] == []  # nothing saved
     # "Move up" on the quote (key 1): it comes first, the text typed is kept, its button keeps the focus.
-    moved = _text(_post(editor, "/staff/exhibits/reorder", _form(1, two, op="up:1")))
+    moved = _text(_post(editor, "/staff/exhibits/reorder/edit", _form(1, two, op="up:1")))
     assert re.findall(r'name="b(\d+)\.type" value="(\w+)"', moved) == [("0", "quote"), ("1", "text")]
     assert re.search(r'value="down:0" class="secondary" data-move="down"[^>]* autofocus', moved)
     assert "Block moved: now 1 of 2." in moved and "Thứ hai" in moved and "Thứ nhất" in moved
     # The form as the browser would post it now (keys renumbered), then saved.
     swapped = [("0", two[1][1]), ("1", two[0][1])]
-    assert _post(editor, "/staff/exhibits/reorder", _form(1, swapped, op="save")).status_code == 302
+    assert _post(editor, "/staff/exhibits/reorder/edit", _form(1, swapped, op="save")).status_code == 302
     blocks = exhibit_store.get(archive, "reorder", _staff(archive)).content["blocks"]
     assert [b["type"] for b in blocks] == ["quote", "text"]
     # Blocks moved by the script keep their keys: the order posted is the order saved.
     scripted = [("1", two[0][1]), ("0", two[1][1])]
-    assert _post(editor, "/staff/exhibits/reorder", _form(2, scripted, op="save")).status_code == 302
+    assert _post(editor, "/staff/exhibits/reorder/edit", _form(2, scripted, op="save")).status_code == 302
     assert [b["type"] for b in exhibit_store.get(archive, "reorder", _staff(archive)).content["blocks"]] == [
         "text", "quote"]
-    removed = _text(_post(editor, "/staff/exhibits/reorder", _form(3, two, op="remove:0")))
+    removed = _text(_post(editor, "/staff/exhibits/reorder/edit", _form(3, two, op="remove:0")))
     assert re.findall(r'name="b(\d+)\.type" value="(\w+)"', removed) == [("0", "quote")]
     assert "Block 1 was removed." in removed
     # A move past the end and an op naming no block change nothing and say so.
-    edge = _text(_post(editor, "/staff/exhibits/reorder", _form(3, two, op="up:0")))
+    edge = _text(_post(editor, "/staff/exhibits/reorder/edit", _form(3, two, op="up:0")))
     assert "This block cannot move further that way." in edge
-    stale = _post(editor, "/staff/exhibits/reorder", _form(3, two, op="remove:9"))
+    stale = _post(editor, "/staff/exhibits/reorder/edit", _form(3, two, op="remove:9"))
     assert stale.status_code == 200 and "no longer in the form" in _text(stale)
 
 
@@ -174,7 +174,7 @@ def test_problems_are_a_400_naming_the_block_and_field_and_the_form_is_kept(site
               ("2", {"type": "item", "item": "bx-song", "start": "5", "end": "2"}),
               ("3", {"type": "gallery", "items.item": ["bx-nothing"], "items.caption.vi": [""],
                      "items.caption.en": [""]})]
-    response = _post(editor, "/staff/exhibits/bad-input", _form(1, blocks, op="save", **{"title.vi": "",
+    response = _post(editor, "/staff/exhibits/bad-input/edit", _form(1, blocks, op="save", **{"title.vi": "",
                                                                                          "title.en": ""}))
     page = _text(response)
     assert response.status_code == 400
@@ -188,12 +188,12 @@ def test_problems_are_a_400_naming_the_block_and_field_and_the_form_is_kept(site
     assert re.search(r'id="err-f-title".*?give a title', page, re.S)
     assert exhibit_store.get(archive, "bad-input", _staff(archive)).version == 1
     # Malformed numbers and ids are named too, never a 500.
-    assert _post(editor, "/staff/exhibits/bad-input", {"version": "x"}).status_code == 400
-    assert _post(editor, "/staff/exhibits/bad-input", _form(1, [("0", {"type": "poster"})], op="save")
+    assert _post(editor, "/staff/exhibits/bad-input/edit", {"version": "x"}).status_code == 400
+    assert _post(editor, "/staff/exhibits/bad-input/edit", _form(1, [("0", {"type": "poster"})], op="save")
                  ).status_code == 400
     assert editor.get("/en/staff/exhibits/bad-input/compare?from=1&to=abc").status_code == 400
     assert editor.get("/en/staff/exhibits/bad-input/compare?from=1&to=7").status_code == 404
-    assert editor.get("/en/staff/exhibits/no-such").status_code == 404
+    assert editor.get("/en/staff/exhibits/no-such/edit").status_code == 404
     bad_slug = _create(editor, "Not A Slug")
     assert bad_slug.status_code == 400 and 'id="err-slug"' in _text(bad_slug)
     assert _create(editor, "bad-input").status_code == 409
@@ -204,9 +204,9 @@ def test_a_save_that_lost_the_race_is_a_409_and_keeps_the_form(site):
     editor = _client(app, "editor1")
     _create(editor, "race")
     other = [("0", {"type": "text", "text.vi": "Người khác", "text.en": "Someone else"})]
-    assert _post(editor, "/staff/exhibits/race", _form(1, other, op="save")).status_code == 302
+    assert _post(editor, "/staff/exhibits/race/edit", _form(1, other, op="save")).status_code == 302
     mine = [("0", {"type": "text", "text.vi": "Của tôi", "text.en": "Mine, not lost"})]
-    response = _post(editor, "/staff/exhibits/race", _form(1, mine, op="save"))
+    response = _post(editor, "/staff/exhibits/race/edit", _form(1, mine, op="save"))
     page = _text(response)
     assert response.status_code == 409
     assert "Someone saved this exhibit (now version 2) after you opened version 1" in page
@@ -223,8 +223,8 @@ def test_contributors_draft_editors_publish_and_the_public_sees_only_the_publish
     blocks = [("0", {"type": "text", "text.vi": "Bản nháp", "text.en": "A draft text"}),
               ("1", {"type": "gallery", "items.item": ["bx-picture", "bx-secret"], "items.caption.vi": ["", ""],
                      "items.caption.en": ["", ""]})]
-    assert _post(contributor, "/staff/exhibits/drafted", _form(1, blocks, op="save")).status_code == 302
-    page = _text(contributor.get("/en/staff/exhibits/drafted"))
+    assert _post(contributor, "/staff/exhibits/drafted/edit", _form(1, blocks, op="save")).status_code == 302
+    page = _text(contributor.get("/en/staff/exhibits/drafted/edit"))
     assert 'id="publish"' not in page and "Exhibits</a>" in page  # the staff navigation links the list
     assert _post(contributor, "/staff/exhibits/drafted/publish", {"version": "2"}).status_code == 403
     assert anonymous.get("/en/exhibits/drafted").status_code == 404
@@ -235,13 +235,13 @@ def test_contributors_draft_editors_publish_and_the_public_sees_only_the_publish
     assert preview.headers["X-Robots-Tag"] == "noindex" and "no-store" in preview.headers["Cache-Control"]
     assert 'class="preview-banner"' in text and SECRET not in text and "bx-secret" not in text
     assert "A draft text" in _text(contributor.get("/en/staff/exhibits/drafted/preview"))
-    assert 'id="publish"' in _text(editor.get("/en/staff/exhibits/drafted"))
+    assert 'id="publish"' in _text(editor.get("/en/staff/exhibits/drafted/edit"))
     assert _post(editor, "/staff/exhibits/drafted/publish", {"version": "2"}).status_code == 302
     public = anonymous.get("/en/exhibits/drafted")
     assert public.status_code == 200 and "A draft text" in _text(public) and SECRET not in _text(public)
     # A published exhibit is the editors' to change.
-    assert _post(contributor, "/staff/exhibits/drafted", _form(3, blocks, op="save")).status_code == 403
-    assert "This exhibit is published" in _text(contributor.get("/en/staff/exhibits/drafted"))
+    assert _post(contributor, "/staff/exhibits/drafted/edit", _form(3, blocks, op="save")).status_code == 403
+    assert "This exhibit is published" in _text(contributor.get("/en/staff/exhibits/drafted/edit"))
     assert _post(editor, "/staff/exhibits/drafted/unpublish", {"version": "3"}).status_code == 302
     assert anonymous.get("/en/exhibits/drafted").status_code == 404
     listing = _text(contributor.get("/en/staff/exhibits/"))
@@ -255,8 +255,8 @@ def test_versions_are_listed_compared_and_restored_and_audited(site):
     one = [("0", {"type": "text", "text.vi": "Chữ cũ", "text.en": "The old words here"})]
     two = [("0", {"type": "text", "text.vi": "Chữ mới", "text.en": "The new words here"}),
            ("1", {"type": "quote", "text.vi": "Trích", "text.en": "Quoted", "source": "Someone"})]
-    _post(editor, "/staff/exhibits/history", _form(1, one, op="save"))
-    _post(editor, "/staff/exhibits/history", _form(2, two, op="save", note="new words"))
+    _post(editor, "/staff/exhibits/history/edit", _form(1, one, op="save"))
+    _post(editor, "/staff/exhibits/history/edit", _form(2, two, op="save", note="new words"))
     versions = _text(editor.get("/en/staff/exhibits/history/versions"))
     assert re.findall(r'data-version="(\d+)"', versions) == ["3", "2", "1"]
     assert "new words" in versions and "editor1" in versions and "Created" in versions
@@ -286,3 +286,12 @@ def test_the_markdown_preview_and_the_item_finder(site):
     assert [(i["id"], i["access"]) for i in found] == [("bx-secret", "restricted")]
     assert editor.get("/en/staff/exhibits/items.json?q=").json == {"items": []}
     assert app.test_client().get("/en/staff/exhibits/items.json?q=secret").status_code == 302
+
+
+@pytest.mark.parametrize("slug", ["new", "markdown"])
+def test_an_exhibit_named_like_a_builder_page_is_still_edited(site, slug):
+    """Slugs are free (archive.exhibit_model.SLUG): the edit page's address cannot be taken by the builder's own."""
+    archive, app = site
+    exhibit_store.create(archive, slug, {"title": {"vi": "Tên", "en": "Named"}, "blocks": []}, None)
+    page = _text(_client(app, "editor1").get(f"/en/staff/exhibits/{slug}/edit"))
+    assert f'<code>{slug}</code>' in page and 'id="add-block"' in page

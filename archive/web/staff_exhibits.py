@@ -226,13 +226,13 @@ def create():
     return redirect(url_for(".edit", slug=slug))
 
 
-@bp.get("/<slug>")
+@bp.get("/<slug>/edit")
 def edit(slug: str):
     stored = exhibit_store.get(_archive(), slug, current_viewer())
     return _edit_page(stored, stored.content, version=stored.version)
 
 
-@bp.post("/<slug>")
+@bp.post("/<slug>/edit")
 def save(slug: str):
     archive, viewer = _archive(), current_viewer()
     stored = exhibit_store.get(archive, slug, viewer)
