@@ -13,8 +13,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from archive import accounts, exhibit_store
+from archive.catalog.models import MediaFile
 from archive.context import Archive
 from ingest.pipeline import Ingest
 from tests.conftest import SAMPLES, make_settings
@@ -228,9 +230,6 @@ def _visitor_sees(browser, live, drawn: str) -> None:
     page.set_default_timeout(20_000)
     hidden = next(i for i in ITEMS if i[4] == "restricted")
     with live.archive.catalog.session() as s:
-        from sqlalchemy import select
-
-        from archive.catalog.models import MediaFile
         hidden_sha = s.scalar(select(MediaFile.sha256).where(MediaFile.item_id == hidden[1]))
     for lang, mine, other in (("vi", "Người Chăm mừng", "The Cham celebrate"),
                               ("en", "The Cham celebrate", "Người Chăm mừng")):

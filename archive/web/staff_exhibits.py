@@ -195,10 +195,6 @@ def index():
     return render_template("staff/exhibits.html", rows=rows)
 
 
-def _new_content(form: MultiDict) -> dict:
-    return content_from_form(form, {"blocks": []})
-
-
 @bp.get("/new")
 def new():
     return _new_page({"title": {}, "summary": {}, "blocks": []}, "")
@@ -215,7 +211,7 @@ def _new_page(content: dict, slug: str, problems=(), status: int = 200):
 @bp.post("/new")
 def create():
     slug = request.form.get("slug", "").strip()
-    content = _new_content(request.form)
+    content = content_from_form(request.form, {})
     try:
         exhibit_store.create(_archive(), slug, content, current_viewer())
     except InvalidRecord as exc:

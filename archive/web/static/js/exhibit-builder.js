@@ -31,9 +31,8 @@
     var all = blocks();
     all.forEach(function (li, i) {
       li.querySelectorAll(".block-number").forEach(function (span) { span.textContent = String(i + 1); });
-      var up = li.querySelector('[data-move="up"]'), down = li.querySelector('[data-move="down"]');
-      if (i === 0) { up.setAttribute("aria-disabled", "true"); } else { up.removeAttribute("aria-disabled"); }
-      if (i === all.length - 1) { down.setAttribute("aria-disabled", "true"); } else { down.removeAttribute("aria-disabled"); }
+      li.querySelector('[data-move="up"]').toggleAttribute("aria-disabled", i === 0);
+      li.querySelector('[data-move="down"]').toggleAttribute("aria-disabled", i === all.length - 1);
     });
   }
 
@@ -77,7 +76,8 @@
   /* Finding an item by searching */
   function titleOf(titles) {
     var lang = document.documentElement.lang;
-    return titles[lang] || titles.vi || titles.en || Object.keys(titles).map(function (k) { return titles[k]; })[0] || "";
+    var other = Object.keys(titles)[0];
+    return titles[lang] || titles.vi || titles.en || (other ? titles[other] : "");
   }
 
   function chooseItem(input, id) {
@@ -98,8 +98,8 @@
     function search() {
       var q = input.value.trim();
       if (!q) { list.textContent = ""; return; }
-      fetch(form.getAttribute("data-find") + "?q=" + encodeURIComponent(q), { credentials: "same-origin",
-                                                                              headers: { "Accept": "application/json" } })
+      var url = form.getAttribute("data-find") + "?q=" + encodeURIComponent(q);
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (response) { return response.ok ? response.json() : { items: [] }; })
         .then(function (json) {
           list.textContent = "";
@@ -113,8 +113,9 @@
             button.type = "button";
             button.className = "secondary";
             button.setAttribute("data-choose", item.id);
+            var hidden = item.access !== "public" || item.status !== "published";
             button.textContent = (titleOf(item.title) || item.id) + " · " + item.id +
-              (item.access !== "public" || item.status !== "published" ? " (" + form.getAttribute("data-not-public") + ")" : "");
+              (hidden ? " (" + form.getAttribute("data-not-public") + ")" : "");
             button.addEventListener("click", function () { chooseItem(input, item.id); });
             li.appendChild(button);
             list.appendChild(li);
@@ -122,7 +123,10 @@
         })
         .catch(function () { list.textContent = ""; });
     }
-    input.addEventListener("input", function () { window.clearTimeout(timer); timer = window.setTimeout(search, 300); });
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(search, 300);
+    });
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter") { event.preventDefault(); window.clearTimeout(timer); search(); }
     });
