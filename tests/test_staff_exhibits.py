@@ -122,6 +122,10 @@ def test_an_editor_creates_and_saves_every_kind_of_block(site):
     assert re.search(r'class="region-viewer" id="b1-viewer" data-info="[^"]+/info\.json"', page)
     assert re.search(r'<audio class="clip-player" id="b2-player"', page)
     assert 'value="10,20,300,200"' in page and 'id="b2-start" name="b2.start" value="1.0"' in page
+    # The comparison reads as text: a gallery one entry per line with its captions, a clip in seconds.
+    compared = _text(editor.get("/en/staff/exhibits/every-block/compare?from=1&to=2"))
+    assert "Block 4 added: Gallery" in compared and "bx-other (en: third)" in compared
+    assert "<ins>1 3.5</ins>" not in compared and "<ins>3.5</ins>" in compared
 
 
 def _staff(archive):
@@ -268,6 +272,8 @@ def test_versions_are_listed_compared_and_restored_and_audited(site):
     stored = exhibit_store.get(archive, "history", _staff(archive))
     assert stored.version == 4 and stored.content["blocks"][0]["text"]["en"] == "The old words here"
     assert _post(editor, "/staff/exhibits/history/publish", {"version": "4"}).status_code == 302
+    published = _text(editor.get("/vi/staff/exhibits/history/compare?from=4&to=5"))
+    assert "<del>Bản nháp</del><ins>Đã công bố</ins>" in published
     audit = _text(admin.get("/en/staff/admin/audit"))
     actions = re.findall(r'<tr class="audit-(\w+)">(?:(?!</tr>).)*?<code>exhibit:history</code>', audit, re.S)
     assert sorted(actions) == ["create", "edit", "edit", "publish", "revert"]

@@ -312,18 +312,35 @@ def versions(slug: str):
     return render_template("staff/exhibit_versions.html", exhibit=stored, versions=found)
 
 
-def _as_text(value) -> str:
+def _as_text(name: str, value) -> str:
+    """A content value as lines of text for the comparison: a language map one ``lang: text`` per line, a list one
+    entry per line (a gallery entry with its captions), a state by its translated name."""
     if value in (None, "", [], {}):
         return ""
+    if name == "status":
+        return staff_forms.labels("status").get(value, value)
     if isinstance(value, dict) and set(value) <= set(SITE_LANGS):
         return "\n".join(f"{lang}: {text}" for lang, text in value.items() if text)
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, indent=1)
+    if isinstance(value, list):
+        return "\n".join(_as_text(name, entry) for entry in value)
+    if isinstance(value, dict) and "item" in value:
+        caption = " / ".join(_as_text("caption", value.get("caption")).splitlines())
+        return value["item"] + (f" ({caption})" if caption else "")
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 
-def _difference(before, after) -> Markup:
-    return staff_forms.word_diff(_as_text(before), _as_text(after))
+def _rows(pairs) -> list[tuple[str, Markup]]:
+    """(field, word-level difference) for each (field, before, after) whose text differs."""
+    rows = []
+    for name, before, after in pairs:
+        old, new = _as_text(name, before), _as_text(name, after)
+        if old != new:
+            rows.append((name, staff_forms.word_diff(old, new)))
+    return rows
 
 
 @bp.get("/<slug>/compare")
@@ -333,19 +350,20 @@ def compare(slug: str):
     first = number_arg("from", request.args, maximum=MAX_ID)
     second = number_arg("to", request.args, maximum=MAX_ID)
     changes = exhibit_store.compare(archive, slug, first, second)
-    fields = [(name, _difference(d["before"], d["after"])) for name, d in changes["fields"].items()]
+    fields = _rows((name, d["before"], d["after"]) for name, d in changes["fields"].items())
     blocks = []
     for b in changes["blocks"]:
         if b["change"] == "changed":
-            rows = [(name, _difference(d["before"], d["after"])) for name, d in b["fields"].items()]
+            rows = _rows((name, d["before"], d["after"]) for name, d in b["fields"].items())
             blocks.append({"change": b["change"], "number": b["index"] + 1, "was": b["was"] + 1, "type": b["type"],
                            "rows": rows})
         else:
+            added = b["change"] == "added"
             block = b["block"]
-            number = (b["index"] if b["change"] == "added" else b["was"]) + 1
-            rows = [(name, _difference(None, value) if b["change"] == "added" else _difference(value, None))
-                    for name, value in block.items() if name != "type"]
-            blocks.append({"change": b["change"], "number": number, "type": block["type"], "rows": rows})
+            rows = _rows((name, None if added else value, value if added else None)
+                         for name, value in block.items() if name != "type")
+            blocks.append({"change": b["change"], "number": (b["index"] if added else b["was"]) + 1,
+                           "type": block["type"], "rows": rows})
     return render_template("staff/exhibit_compare.html", exhibit=stored, first=first, second=second, fields=fields,
                            blocks=blocks, labels=field_labels(), names=block_names())
 
