@@ -158,6 +158,12 @@ def test_an_editor_builds_a_bilingual_exhibit_on_a_phone_and_a_visitor_sees_it(b
         page.click("#save")
     stored = exhibit_store.get(live.archive, SLUG, _editor(live))
     assert [b["type"] for b in stored.content["blocks"]] == ["item", "text", "item", "gallery"]
+    # Enter in a field saves (the form's default button), it does not press the first block's "Move up".
+    page.fill("#f-note", "thử phím Enter")
+    with page.expect_navigation():
+        page.press("#f-note", "Enter")
+    assert page.inner_text(".flashes") == "Không có gì thay đổi."
+    assert _block_types(page) == ["block-item", "block-text", "block-item", "block-gallery"]
 
     # The preview of the draft in both languages, then publish.
     for lang, words in (("vi", "Người Chăm mừng"), ("en", "The Cham celebrate")):
