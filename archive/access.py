@@ -142,6 +142,11 @@ def can_publish_exhibit(viewer: Viewer) -> bool:
     return viewer.can_publish
 
 
+def can_change_exhibit(viewer: Viewer, status: str) -> bool:
+    """Changing an exhibit in the given state: any staff member while it is a draft, editors and admins after."""
+    return can_publish_exhibit(viewer) if status == "published" else can_draft_exhibit(viewer)
+
+
 def can_curate_home(viewer: Viewer) -> bool:
     """Choosing the home page's featured exhibits and items, and their order: editors and administrators."""
     return viewer.can_publish

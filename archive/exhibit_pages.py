@@ -19,7 +19,7 @@ from .browse import Card
 from .catalog.models import MediaFile
 from .exhibit_model import references, target
 from .exhibit_store import StoredExhibit, region_box
-from .exhibits import render_markdown
+from .exhibits import ExhibitError, render_markdown
 from .labels import SITE_LANGS
 
 
@@ -159,3 +159,30 @@ def card(session: Session, exhibit: StoredExhibit, lang: str, viewer: Viewer) ->
             target(content["cover"]))
     return ExhibitPage(exhibit.slug, shown_lang, content["title"][shown_lang], content["summary"].get(shown_lang, ""),
                        content.get("community"), exhibit.status, cover, (), content.get("festival"))
+
+
+def chosen_items(session: Session, content: dict, viewer: Viewer) -> dict[str, Shown]:
+    """What the builder shows of each item a (possibly unfinished) content points to, by reference: its card and
+    its web audio or video, as the viewer (staff) may see them. Malformed references are left out (the form names
+    them when it is saved)."""
+    refs: dict[str, tuple[str, str]] = {}
+    for ref in _all_references(content):
+        try:
+            refs[ref] = target(ref)
+        except ExhibitError:
+            continue
+    cards = browse.resolve_references(session, refs.values(), viewer=viewer)
+    streams = _streams(session, {c.id for c in cards.values()})
+    return {ref: Shown(cards[key], stream=streams.get(cards[key].id)) for ref, key in refs.items() if key in cards}
+
+
+def _all_references(content: dict) -> list[str]:
+    refs = [content.get("cover")]
+    for block in content.get("blocks") or []:
+        if block.get("type") == "item":
+            refs.append(block.get("item"))
+        elif block.get("type") == "gallery":
+            refs += [e.get("item") for e in block.get("items") or [] if isinstance(e, dict)]
+        elif block.get("type") == "timeline":
+            refs += block.get("items") or []
+    return [r.strip() for r in refs if isinstance(r, str) and r.strip()]

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .access import Viewer, can_draft_exhibit, can_publish_exhibit, visible_exhibit_statuses
+from .access import Viewer, can_change_exhibit, can_draft_exhibit, can_publish_exhibit, visible_exhibit_statuses
 from .catalog.models import Exhibit, ExhibitVersion, Item, MediaFile
 from .errors import Conflict, Forbidden, InvalidRecord, NotFound, Problem
 from .exhibit_model import diff, parse_region, target, validate_content
@@ -58,7 +58,7 @@ def _row(session: Session, slug: str) -> Exhibit:
 def _may_change(actor: Viewer, row: Exhibit | None) -> None:
     if not can_draft_exhibit(actor):
         raise Forbidden("only staff can write exhibits")
-    if row is not None and row.status == "published" and not can_publish_exhibit(actor):
+    if row is not None and not can_change_exhibit(actor, row.status):
         raise Forbidden(f"exhibit {row.slug} is published: only editors and administrators can change it")
 
 

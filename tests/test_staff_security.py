@@ -70,13 +70,15 @@ def test_csrf_is_required_on_every_state_changing_route(app, archive, users, dra
     assert {"pages.auth.login", "pages.auth.logout", "pages.staff.save", "pages.staff.publish", "pages.staff.access",
             "pages.staff.revert", "pages.staff.import_csv", "pages.staff_api.start", "pages.staff_api.append",
             "pages.staff_api.finish", "pages.admin.add_user", "pages.admin.disable",
-            "pages.terms.add", "pages.terms.merge", "pages.terms.delete"} <= endpoints
+            "pages.terms.add", "pages.terms.merge", "pages.terms.delete", "pages.exhibit_builder.save",
+            "pages.exhibit_builder.publish", "pages.exhibit_builder.restore", "pages.exhibit_builder.markdown"} <= endpoints
     for rule in rules:
         if rule.endpoint in READ_ONLY_POSTS:
             continue
         for method in rule.methods & STATE_CHANGING:
             url = _fill(rule.rule, {"lang": "vi", "item_id": draft, "number": 1, "user_id": users["editor"].id,
-                                    "upload_id": "x" * 16, "vocabulary": "subjects", "term_id": "lanterns"})
+                                    "upload_id": "x" * 16, "vocabulary": "subjects", "term_id": "lanterns",
+                                    "slug": "an-exhibit"})
             response = client.open(url, method=method, data={"access": "public"})
             assert response.status_code == 400, (method, url, response.status_code)
     # Nothing changed: the draft is still a draft, the editor still an editor, the admin still signed in.
