@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator
 
+from archive.context import Archive
 from archive.web import create_app
 from ingest.pipeline import Ingest
+from tests.conftest import make_settings
 from tests.media import make_jpeg, make_mp4, make_wav
 from tests.staff_client import add_user, sign_in
 
@@ -29,6 +31,7 @@ clip.mp4,lantern,video,Đêm Nguyên Tiêu,Lantern night,hoa,{CC_BY},public
 song.wav,newyear,audio,Chôl Chnăm Thmây,Khmer New Year,khmer,{CC_BY},public
 secret.wav,secret,audio,Nghi lễ kín,Closed rite,cham,{CC_BY},restricted
 photo.jpg,photo,image,Ảnh,Photo,hoa,{CC_BY},public
+page.jpg,letter,document,Thư,Letter,hoa,{CC_BY},public
 """
 
 
@@ -45,14 +48,13 @@ def site(tmp_path_factory):
     make_wav(media / "song.wav", 1.5)
     make_wav(media / "secret.wav", 1.0, freq=330)
     make_jpeg(media / "photo.jpg", (300, 200), seed=5)
+    make_jpeg(media / "page.jpg", (200, 300), seed=6)
     for lang in ("vi", "en"):  # the project's own captions, on generated media of the same names
         shutil.copyfile(SAMPLES / "video" / f"tet-nguyen-tieu-pan.{lang}.vtt", media / f"clip.{lang}.vtt")
     for lang in ("vi", "en", "km"):
         shutil.copyfile(SAMPLES / "audio" / f"chol-chnam-thmay-bilingual.{lang}.vtt", media / f"song.{lang}.vtt")
     (media / "secret.vi.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nLời khấn bí mật\n", "utf-8")
     (media / "metadata.csv").write_text(METADATA, "utf-8")
-    from archive.context import Archive
-    from tests.conftest import make_settings
     archive = Archive(make_settings(root / "var", base_url="https://archive.example"))
     summary = Ingest(archive, progress=False).run([media], media / "metadata.csv")
     assert not summary.rejected, summary.lines()
@@ -99,14 +101,20 @@ def same_shape(ours, theirs, path="") -> list[str]:
     return []
 
 
-def test_the_manifest_announces_search_and_autocomplete_and_stays_valid_presentation_3(client):
-    manifest = get_json(client, "/iiif/3/lantern/manifest")
+@pytest.mark.parametrize("item_id", ["lantern", "newyear", "letter"])
+def test_the_manifest_announces_search_and_autocomplete_and_stays_valid_presentation_3(client, item_id):
+    manifest = get_json(client, f"/iiif/3/{item_id}/manifest")
     assert not list(Draft7Validator(SCHEMA).iter_errors(manifest))
     services = manifest["service"]
     assert not same_shape(services, golden("service-with-autocomplete")["service"])
-    assert services == [{"id": "https://archive.example/iiif/3/lantern/search", "type": "SearchService2",
-                         "service": [{"id": "https://archive.example/iiif/3/lantern/autocomplete",
+    assert services == [{"id": f"https://archive.example/iiif/3/{item_id}/search", "type": "SearchService2",
+                         "service": [{"id": f"https://archive.example/iiif/3/{item_id}/autocomplete",
                                       "type": "AutoCompleteService2"}]}]
+
+
+def test_a_document_without_text_yet_answers_an_empty_page(client):
+    assert search(client, "letter", "q=anything")["items"] == []
+    assert get_json(client, "/iiif/3/letter/autocomplete?q=a")["items"] == []
 
 
 def test_an_image_item_announces_no_search(client):
@@ -204,13 +212,20 @@ def test_autocomplete_completes_words_of_the_cues_diacritics_aside(client):
     assert [t["value"] for t in get_json(client, "/iiif/3/lantern/autocomplete?q=元")["items"]] == ["元宵節快樂"]
 
 
-@pytest.mark.parametrize("path", ["/iiif/3/secret/search?q=kh%E1%BA%A5n", "/iiif/3/secret/autocomplete?q=kh",
-                                  "/iiif/3/secret/manifest"])
-def test_a_restricted_item_answers_404_to_anonymous_and_its_words_to_staff(site, client, path):
-    get_json(client, path, 404)
+@pytest.fixture(scope="module")
+def staff(site):
     staff = create_app(site.settings, site).test_client()
-    add_user(site, f"cs-{abs(hash(path))}", "editor")
-    assert sign_in(staff, f"cs-{abs(hash(path))}").status_code == 302
+    add_user(site, "search-editor", "editor")
+    assert sign_in(staff, "search-editor").status_code == 302
+    return staff
+
+
+@pytest.mark.parametrize("path, said", [("/iiif/3/secret/search?q=kh%E1%BA%A5n", "Lời khấn bí mật"),
+                                        ("/iiif/3/secret/autocomplete?q=kh", '"value": "khấn"'),
+                                        ("/iiif/3/secret/manifest", "SearchService2")])
+def test_a_restricted_item_answers_404_to_anonymous_as_its_manifest_does_and_its_words_to_staff(client, staff, path,
+                                                                                               said):
+    error = get_json(client, path, 404)["error"]
+    assert error["status"] == 404 and "khấn" not in json.dumps(error, ensure_ascii=False)
     response = staff.get(path)
-    assert response.status_code == 200
-    assert "khấn" in response.get_data(as_text=True) or path.endswith("manifest")
+    assert response.status_code == 200 and said in response.get_data(as_text=True)
