@@ -85,7 +85,16 @@ class Version:
     action: str
     username: str | None
     at: datetime
-    changed: tuple[str, ...] = ()  # record fields that differ from the previous version
+    changed: tuple[str, ...] = ()  # record fields (and "captions") that differ from the previous version
+    captions: list[dict] | None = None  # the caption files at this version (caption_files); None: not kept then
+
+
+def caption_files(item: Item) -> list[dict]:
+    """The item's caption and transcript files as a version keeps them: per media file (in file order) and
+    language."""
+    return [{"media": media.sha256, "media_name": media.original_name, "language": caption.language,
+             "sha256": caption.sha256, "name": caption.original_name}
+            for media in item.media for caption in sorted(media.captions, key=lambda c: c.language or "")]
 
 
 def require_staff(actor: Viewer) -> None:
@@ -113,6 +122,7 @@ def save_version(session: Session, item: Item, action: str, actor: Viewer | None
     set_committed_value(item, "version", number)
     session.add(ItemVersion(item_id=item.id, number=number, record=dict(item.record), status=item.status,
                             access=item.access, embargo_until=item.embargo_until, action=action,
+                            captions=caption_files(item),
                             user_id=getattr(actor, "user_id", None), username=getattr(actor, "username", None)))
     return number
 
@@ -122,7 +132,8 @@ def ensure_first_version(session: Session, item: Item) -> None:
     before changing the item."""
     if not _has_versions(session, item.id):
         session.add(ItemVersion(item_id=item.id, number=1, record=dict(item.record), status=item.status,
-                                access=item.access, embargo_until=item.embargo_until, action="create"))
+                                access=item.access, embargo_until=item.embargo_until, action="create",
+                                captions=caption_files(item)))
         session.flush()
 
 
@@ -234,14 +245,16 @@ def history(archive: Archive, item_id: str) -> list[Version]:
         rows = list(s.scalars(select(ItemVersion).where(ItemVersion.item_id == item_id).order_by(ItemVersion.number)))
         if not rows:
             return [Version(1, dict(item.record), item.status, item.access, item.embargo_until, "create", None,
-                            item.created_at)]
+                            item.created_at, captions=caption_files(item))]
         versions, previous = [], None
         for v in rows:
             changed = () if previous is None else tuple(sorted(
-                k for k in {*previous, *v.record} if previous.get(k) != v.record.get(k)))
+                k for k in {*previous.record, *v.record} if previous.record.get(k) != v.record.get(k)))
+            if previous is not None and None not in (previous.captions, v.captions) and previous.captions != v.captions:
+                changed += ("captions",)
             versions.append(Version(v.number, v.record, v.status, v.access, v.embargo_until, v.action, v.username,
-                                    v.at, changed))
-            previous = v.record
+                                    v.at, changed, v.captions))
+            previous = v
         return versions
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from tqdm import tqdm
 
-from .catalog.models import MediaFile
+from .catalog.models import ItemVersion, MediaFile
 from .context import Archive
 from .filestore import sha256_file
 
@@ -23,9 +23,15 @@ class FixityProblem:
 
 
 def check_fixity(archive: Archive, *, progress: bool = True) -> tuple[int, list[FixityProblem]]:
-    """(number of originals checked, problems). Orphans are stored files the catalog does not know."""
+    """(number of originals checked, problems). Orphans are stored files the catalog does not know: neither a file of
+    an item nor a caption file an earlier version of an item had (archive.captions keeps those)."""
     with archive.catalog.session() as s:
-        expected = {m.sha256: f"{m.original_name} of item {m.item_id}" for m in s.scalars(select(MediaFile))}
+        expected = {sha: f"{c['name']} of item {item_id} (version {number})"
+                    for item_id, number, kept in s.execute(select(ItemVersion.item_id, ItemVersion.number,
+                                                                  ItemVersion.captions)
+                                                           .where(ItemVersion.captions.is_not(None)))
+                    for c in kept or () for sha in [c["sha256"]]}
+        expected |= {m.sha256: f"{m.original_name} of item {m.item_id}" for m in s.scalars(select(MediaFile))}
     store = archive.store
     problems: list[FixityProblem] = []
 

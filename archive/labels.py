@@ -8,6 +8,22 @@ SITE_LANGS = ("vi", "en")
 ARCHIVE_NAME = {"vi": "Kho Lưu trữ Di sản của cộng đồng Chăm, Hoa và Khmer Thành phố Hồ Chí Minh",
                 "en": "Heritage Archive of the Cham, Hoa and Khmer communities of Ho Chi Minh City"}
 
+# Caption and transcript files carry BCP 47 tags; the languages vocabulary is keyed by ISO 639-3. A language with an
+# ISO 639-1 code is tagged by it, any other by its ISO 639-3 id (yue, cjm…), which is a BCP 47 tag too.
+ISO639_1 = {"vie": "vi", "eng": "en", "khm": "km", "ara": "ar", "pli": "pi"}
+
+
+def caption_tag(language_id: str) -> str:
+    """The BCP 47 tag of caption files in a language of the languages vocabulary."""
+    return ISO639_1.get(language_id, language_id)
+
+
+def caption_language_id(tag: str) -> str:
+    """The languages vocabulary's id for a caption file's tag (its primary subtag)."""
+    primary = tag.split("-")[0]
+    return {short: long for long, short in ISO639_1.items()}.get(primary, primary)
+
+
 ITEM_TYPES: dict[str, dict[str, str]] = {
     "image": {"vi": "Hình ảnh", "en": "Image"},
     "audio": {"vi": "Âm thanh", "en": "Audio"},

@@ -24,6 +24,16 @@ ENGLISH: dict[str, str] = {
     "too_long": "lasts {duration} s, over the limit of {limit} s",
     "vtt_not_utf8": "WebVTT file is not UTF-8: {detail}",
     "vtt_no_cues": "WebVTT file has no cues",
+    "vtt_line_not_utf8": "line {line}: the file is not UTF-8 text",
+    "vtt_no_header": 'line 1: a WebVTT file starts with the line "WEBVTT"',
+    "vtt_no_timing": "line {line}: expected a cue timing line such as 00:00:01.000 --> 00:00:04.000",
+    "vtt_bad_timing": "line {line}: a cue timing is two times such as 00:01.000 --> 00:04.000 (minutes and seconds "
+                      "below 60, three decimals)",
+    "vtt_ends_before_start": "line {line}: the cue ends ({end}) before it starts ({start})",
+    "vtt_out_of_order": "line {line}: the cue starts ({start}) before the cue above it ({previous}); cues go in "
+                        "time order",
+    "vtt_cue_no_text": "line {line}: the cue has no text",
+    "vtt_arrow_in_text": 'line {line}: a cue\'s text cannot contain "-->" (a blank line must separate cues)',
     "metadata_unreadable": "{detail}",
     "derivative_failed": "{detail}",
     "unreadable": "cannot be read: {detail}",

@@ -1,7 +1,7 @@
 """Language maps for IIIF documents: the archive's own labels and vocabulary terms, in vi, en and original script."""
 from __future__ import annotations
 
-from archive.labels import ITEM_TYPES
+from archive.labels import ITEM_TYPES, caption_language_id
 from archive.vocabularies import Vocabularies
 
 LangMap = dict[str, list[str]]
@@ -29,8 +29,6 @@ FIELDS: dict[str, LangMap] = {
 TYPES: dict[str, LangMap] = {type_: {lang: [text] for lang, text in label.items()}
                              for type_, label in ITEM_TYPES.items()}
 RECORD_LABEL: LangMap = {"vi": ["Bản ghi JSON"], "en": ["JSON record"]}
-# Caption files carry BCP 47 tags; the languages vocabulary is keyed by ISO 639-3.
-_ISO639_1 = {"vi": "vie", "en": "eng", "km": "khm", "ar": "ara"}
 
 
 def lang_map(value: dict[str, str] | None) -> LangMap:
@@ -72,8 +70,7 @@ def creators(vocab: Vocabularies, people: list[dict]) -> LangMap:
 
 
 def caption_label(vocab: Vocabularies, language: str) -> LangMap:
-    primary = language.split("-")[0]
-    found = vocab.get("languages", _ISO639_1.get(primary, primary))
+    found = vocab.get("languages", caption_language_id(language))
     if found:
         return {"vi": [f"Phụ đề {found['label']['vi']}"], "en": [f"{found['label']['en']} captions"]}
     return {"vi": [f"Phụ đề ({language})"], "en": [f"Captions ({language})"]}

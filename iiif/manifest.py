@@ -12,7 +12,8 @@ from .image_info import limits_for, whole_sizes
 from .image_request import max_size
 from .labels import LangMap
 from .navplace import nav_place
-from .presentation import (Agent, CanvasSpec, Content, ImageService, Link, ManifestSpec, TextTrack,
+from .content_search import offers_search
+from .presentation import (Agent, CanvasSpec, Content, ImageService, Link, ManifestSpec, SearchService, TextTrack,
                            build_manifest)
 from .published import allows_download, presented_media
 from .urls import Urls
@@ -49,7 +50,8 @@ def item_spec(item: Item, vocab: Vocabularies, urls: Urls) -> ManifestSpec:
         part_of=[Link(urls.collection(c.id), "Collection", labels.lang_map(c.title)) for c in item.collections],
         nav_date=_nav_date(item),
         nav_place=nav_place(vocab, urls.base, urls.manifest(item.id), [record.get("place")]),
-        behavior=_BEHAVIOR.get(item.type, []) if len(canvases) > 1 else [])
+        behavior=_BEHAVIOR.get(item.type, []) if len(canvases) > 1 else [],
+        search=SearchService(urls.search(item.id), urls.autocomplete(item.id)) if offers_search(item) else None)
 
 
 def provider(urls: Urls) -> Agent:

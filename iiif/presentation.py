@@ -60,6 +60,14 @@ class TextTrack:
 
 
 @dataclass
+class SearchService:
+    """A Content Search 2 service and its autocomplete."""
+
+    id: str
+    autocomplete: str
+
+
+@dataclass
 class CanvasSpec:
     id: str
     body: Content
@@ -96,6 +104,7 @@ class ManifestSpec:
     nav_date: datetime | None = None
     nav_place: dict | None = None  # a navPlace FeatureCollection (iiif.navplace)
     behavior: list[str] = field(default_factory=list)
+    search: SearchService | None = None
 
 
 @dataclass
@@ -157,6 +166,11 @@ def _canvas(spec: CanvasSpec) -> Canvas:
         annotations=[AnnotationPage(id=f"{spec.id}/annotations", items=tracks)] if tracks else None))
 
 
+def _search_service(search: SearchService) -> ServiceV3:
+    return ServiceV3(id=search.id, type="SearchService2",
+                     service=[ServiceV3(id=search.autocomplete, type="AutoCompleteService2")])
+
+
 def _dump(resource) -> dict:
     """The resource as JSON; with navPlace, its extension's context comes before Presentation 3's (the extension's
     rule: the Presentation context last)."""
@@ -184,6 +198,7 @@ def build_manifest(spec: ManifestSpec) -> dict:
         rendering=[_link(LinkedResource, r) for r in spec.rendering],
         partOf=[_link(LinkedResource, p) for p in spec.part_of],
         navDate=spec.nav_date, navPlace=_nav_place(spec.nav_place), behavior=spec.behavior,
+        service=[_search_service(spec.search)] if spec.search else None,
         items=[_canvas(c) for c in spec.canvases]))
     document = _dump(manifest)
     for canvas, canvas_spec in zip(document["items"], spec.canvases):

@@ -19,6 +19,13 @@ class Urls:
     def canvas(self, item_id: str, number: int) -> str:
         return f"{self.base}/iiif/3/{_q(item_id)}/canvas/{number}"
 
+    def search(self, item_id: str) -> str:
+        """The item's IIIF Content Search service."""
+        return f"{self.base}/iiif/3/{_q(item_id)}/search"
+
+    def autocomplete(self, item_id: str) -> str:
+        return f"{self.base}/iiif/3/{_q(item_id)}/autocomplete"
+
     def collection(self, collection_id: str) -> str:
         return f"{self.base}/iiif/3/collection/{_q(collection_id)}"
 

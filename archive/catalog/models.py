@@ -217,7 +217,11 @@ class ItemVersion(Base):
     status: Mapped[str] = mapped_column(String(16))
     access: Mapped[str] = mapped_column(String(16))
     embargo_until: Mapped[date | None] = mapped_column(Date)
-    # create | edit | revert | publish | unpublish | access_change | term_edit | term_merge (archive.terms)
+    # The caption and transcript files of the item at this version ([{media, language, sha256, name}], see
+    # archive.captions); None in versions saved before they were kept. Files a version names stay in the store.
+    captions: Mapped[list | None] = mapped_column(JSON)
+    # create | edit | revert | publish | unpublish | access_change | term_edit | term_merge (archive.terms) |
+    # caption_add | caption_replace | caption_remove (archive.captions)
     action: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[int | None] = mapped_column(Integer, index=True)
     username: Mapped[str | None] = mapped_column(String(64))

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 import mimetypes
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, redirect, request
 
-from iiif import image_render, image_request
+from iiif import content_search, image_render, image_request
 from iiif.collections import collection_document
 from iiif.image_info import IMAGE_CONTEXT, PROFILE_URI, Pyramid, info_json, limits_for
 from iiif.image_request import Limits
@@ -22,6 +23,7 @@ from ..access import original_reveals_private
 from ..errors import NotFound
 from .auth import current_viewer
 from .cors import open_to_every_origin
+from .params import number_arg
 from .sendfile import send_stored
 
 bp = Blueprint("iiif", __name__)
@@ -70,6 +72,37 @@ def manifest(item_id: str):
     with archive.catalog.session() as s:
         document = item_manifest(visible_item(s, item_id, current_viewer()), archive.vocab, _urls())
     return _json_ld(document, PRESENTATION_CONTEXT)
+
+
+def _texts(s, item_id: str) -> content_search.Texts:
+    """The searchable texts of an item the viewer may see (the manifest's access answer), if it offers search."""
+    item = visible_item(s, item_id, current_viewer())
+    if not content_search.offers_search(item):
+        raise NotFound(f"item {item_id!r} has no content search")
+    return content_search.Texts(item, _archive().store, _urls())
+
+
+def _page_id(service: str) -> str:
+    """The page's id: the service URL with the query the client sent."""
+    query = urlencode(list(request.args.items(multi=True)))
+    return f"{service}?{query}" if query else service
+
+
+@bp.get("/iiif/3/<item_id>/search")
+def content_search_service(item_id: str):
+    with _archive().catalog.session() as s:
+        document = content_search.search(_texts(s, item_id), request.args.to_dict(),
+                                         _page_id(_urls().search(item_id)))
+    return _json_ld(document, content_search.SEARCH_CONTEXT)
+
+
+@bp.get("/iiif/3/<item_id>/autocomplete")
+def content_search_autocomplete(item_id: str):
+    minimum = number_arg("min", default=1, minimum=1)
+    with _archive().catalog.session() as s:
+        document = content_search.autocomplete(_texts(s, item_id), request.args.to_dict(), minimum,
+                                               _page_id(_urls().autocomplete(item_id)))
+    return _json_ld(document, content_search.SEARCH_CONTEXT)
 
 
 @bp.get("/iiif/3/collection/<collection_id>")

@@ -29,6 +29,17 @@ def _sentences() -> dict[str, str]:
         "too_long": _("The recording lasts %(duration)s s, over the limit of %(limit)s s."),
         "vtt_not_utf8": _("The WebVTT file is not UTF-8: %(detail)s"),
         "vtt_no_cues": _("The WebVTT file has no cues."),
+        "vtt_line_not_utf8": _("Line %(line)s: the file is not UTF-8 text."),
+        "vtt_no_header": _("Line 1: a WebVTT file starts with the line \"WEBVTT\"."),
+        "vtt_no_timing": _("Line %(line)s: expected a cue timing line such as 00:00:01.000 --> 00:00:04.000."),
+        "vtt_bad_timing": _("Line %(line)s: a cue timing is two times such as 00:01.000 --> 00:04.000 (minutes and "
+                            "seconds below 60, three decimals)."),
+        "vtt_ends_before_start": _("Line %(line)s: the cue ends (%(end)s) before it starts (%(start)s)."),
+        "vtt_out_of_order": _("Line %(line)s: the cue starts (%(start)s) before the cue above it (%(previous)s); "
+                              "cues go in time order."),
+        "vtt_cue_no_text": _("Line %(line)s: the cue has no text."),
+        "vtt_arrow_in_text": _("Line %(line)s: a cue's text cannot contain \"-->\" (a blank line must separate "
+                               "cues)."),
         "metadata_unreadable": _("Its technical metadata cannot be read: %(detail)s"),
         "derivative_failed": _("The web versions could not be made: %(detail)s"),
         "unreadable": _("The file cannot be read: %(detail)s"),

@@ -7,19 +7,21 @@ access levels need an editor (or admin).
 from __future__ import annotations
 
 from datetime import date
+from pathlib import PurePath
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
 
-from .. import browse, editing, jobs, publishing
+from .. import browse, captions, editing, jobs, publishing
 from ..access import LEVELS
 from ..errors import BadParameter, Conflict, InvalidRecord, Problem
+from ..reasons import Reason
 from . import staff_forms
 from .params import MAX_ID, date_arg, number_arg, page_number
 from .auth import current_viewer, publisher, require, staff
 from .pages import item_context
-from .reasons import say_all
+from .reasons import say, say_all
 
 ACCESS_LEVELS = LEVELS
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -58,9 +60,10 @@ def items():
 
 
 def _edit_page(item_id: str, *, record: dict | None = None, problems=None, conflict: str | None = None,
-               status: int = 200):
+               caption_problems: list[str] | None = None, caption_form: dict | None = None, status: int = 200):
     """The describe form; after a lost race (``conflict``: the version the editor had opened) it keeps the editor's
-    values and shows how they differ from the version saved in between."""
+    values and shows how they differ from the version saved in between. ``caption_problems``: why a caption file
+    was refused (in the page's language), with the choices that came with it (``caption_form``)."""
     archive = _archive()
     item = editing.item_for_edit(archive, item_id)
     conflict_diff = staff_forms.changes(item.record, record, archive.vocab) if conflict and record else []
@@ -71,7 +74,10 @@ def _edit_page(item_id: str, *, record: dict | None = None, problems=None, confl
                            errors=errors, conflict=conflict, conflict_diff=conflict_diff, collections=collections,
                            vocab=archive.vocab,
                            types=staff_forms.TYPES, original_tags=staff_forms.ORIGINAL_TAGS,
-                           labels=staff_forms.field_labels(), access_levels=ACCESS_LEVELS), status
+                           labels=staff_forms.field_labels(), access_levels=ACCESS_LEVELS,
+                           av_files=captions.av_files(archive, item_id),
+                           caption_languages=captions.languages(archive.vocab),
+                           caption_problems=caption_problems or [], caption_form=caption_form or {}), status
 
 
 @bp.get("/items/<item_id>")
@@ -98,12 +104,70 @@ def save(item_id: str):
     return redirect(url_for(".edit", item_id=item_id))
 
 
+def _caption_refused(item_id: str, problems: list[str], status: int = 400):
+    form = {"media": request.form.get("media", ""), "language": request.form.get("language", "")}
+    return _edit_page(item_id, caption_problems=problems, caption_form=form, status=status)
+
+
+def _problem_text(problem: Problem) -> str:
+    return say(problem.reason) if isinstance(problem.reason, Reason) else str(problem)
+
+
+@bp.post("/items/<item_id>/captions")
+def put_caption(item_id: str):
+    """Upload a caption or transcript file for one audio or video file and language (replacing the one there)."""
+    archive = _archive()
+    expected = number_arg("version", request.form, default=0, maximum=MAX_ID) or None
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _caption_refused(item_id, [_("Choose a WebVTT file (.vtt) to upload.")])
+    data = upload.stream.read(captions.MAX_CAPTION_BYTES + 1)
+    name = PurePath(upload.filename.replace("\\", "/")).name[:200] or "captions.vtt"
+    try:
+        number = captions.put_caption(archive, item_id, request.form.get("media", ""),
+                                      request.form.get("language", ""), data, name, current_viewer(),
+                                      expected_version=expected)
+    except InvalidRecord as exc:
+        return _caption_refused(item_id, [_problem_text(p) for p in exc.problems])
+    except BadParameter as exc:
+        return _caption_refused(item_id, [str(exc)])
+    except Conflict:
+        return _caption_refused(item_id, [_("Someone else saved this item after you opened it; the file was not "
+                                            "saved. Choose it again.")], status=409)
+    if expected is not None and number == expected:
+        flash(_("Nothing changed: this file is already there."), "info")
+    else:
+        flash(_("Captions saved as version %(number)s.", number=number), "success")
+    return redirect(url_for(".edit", item_id=item_id, _anchor="h-captions"))
+
+
+@bp.post("/items/<item_id>/captions/remove")
+def remove_caption(item_id: str):
+    archive = _archive()
+    expected = number_arg("version", request.form, default=0, maximum=MAX_ID) or None
+    try:
+        number = captions.remove_caption(archive, item_id, request.form.get("media", ""),
+                                         request.form.get("language", ""), current_viewer(),
+                                         expected_version=expected)
+    except BadParameter as exc:
+        return _caption_refused(item_id, [str(exc)])
+    except Conflict:
+        return _caption_refused(item_id, [_("Someone else saved this item after you opened it; nothing was "
+                                            "removed. Check the files below and try again.")], status=409)
+    flash(_("Captions removed as version %(number)s; the file is kept with the earlier versions.", number=number),
+          "success")
+    return redirect(url_for(".edit", item_id=item_id, _anchor="h-captions"))
+
+
 @bp.get("/items/<item_id>/history")
 def history(item_id: str):
     archive = _archive()
     item = editing.item_for_edit(archive, item_id)
     versions = editing.history(archive, item_id)  # oldest first
     states = [staff_forms.version_state(v) for v in versions]
+    for before, after in reversed(list(zip(states, states[1:]))):  # versions saved before captions were kept
+        if "captions" not in before:
+            before["captions"] = after.get("captions")
     diffs = {v.number: staff_forms.changes(before, after, archive.vocab)
              for v, before, after in zip(versions, [{}, *states], states)}
     return render_template("staff/history.html", item=item, versions=list(reversed(versions)), diffs=diffs,

@@ -30,7 +30,7 @@ def field_labels() -> dict[str, str]:
         "languages": _("Languages"), "scripts": _("Scripts"), "collections": _("Collections"),
         "subjects": _("Subjects"), "creators": _("Creators and contributors"), "access": _("Access level"),
         "sensitivity_note": _("Cultural sensitivity note"), "embargo_until": _("Embargo until"),
-        "status": _("State"),
+        "status": _("State"), "captions": _("Captions and transcripts"),
     }
 
 
@@ -163,9 +163,14 @@ def whole_diff(before: str, after: str) -> Markup:
 
 
 def version_state(version) -> dict:
-    """What a version's history entry compares: the record plus the publication state and the embargo."""
-    return {**version.record, "status": version.status,
-            "embargo_until": version.embargo_until.isoformat() if version.embargo_until else None}
+    """What a version's history entry compares: the record plus the publication state, the embargo and (when the
+    version kept them) its caption files, one "recording · language: file (checksum)" line each."""
+    state = {**version.record, "status": version.status,
+             "embargo_until": version.embargo_until.isoformat() if version.embargo_until else None}
+    if version.captions is not None:
+        state["captions"] = [f"{c['media_name']} · {c['language']}: {c['name']} ({c['sha256'][:12]})"
+                             for c in version.captions]
+    return state
 
 
 def changes(before: dict, after: dict, vocab) -> list[tuple[str, Markup]]:
@@ -202,5 +207,7 @@ def labels(kind: str) -> dict[str, str]:
                 "ingest_done": _("Ingest done"), "ingest_rejected": _("Ingest rejected"), "create": _("Created"),
                 "edit": _("Edit"), "revert": _("Revert"), "publish": _("Publish"), "unpublish": _("Unpublish"),
                 "access_change": _("Access change"),
-                "home_curate": _("Home page features changed")}
+                "home_curate": _("Home page features changed"),
+                "caption_add": _("Captions added"), "caption_replace": _("Captions replaced"),
+                "caption_remove": _("Captions removed")}
     raise KeyError(kind)
