@@ -379,6 +379,8 @@ def add_term(archive, actor, vocabulary: str, data: dict) -> Term:
         s.add(row)
         s.add(_version(row, action, actor))
         work.audit(actor, f"term_{action}", f"{vocabulary}:{row.id}", {"version": number})
+        if status == "active":  # items already holding its words (a subject) are counted under it at once
+            work.reindex(*(item.id for item in _users(s, vocabulary, data)))
     return Term(vocabulary, row.id, data, status, number)
 
 
@@ -441,6 +443,7 @@ def approve_term(archive, actor, vocabulary: str, term_id: str, *, expected_vers
         row.status = "active"
         work.session.add(_version(row, "approve", actor))
         work.audit(actor, "term_approve", f"{vocabulary}:{term_id}", {"version": row.version})
+        work.reindex(*(item.id for item in _users(work.session, vocabulary, row.data)))
     return row.version
 
 

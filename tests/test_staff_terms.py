@@ -70,6 +70,10 @@ def test_admin_adds_a_site_and_a_subject_through_the_forms_and_the_public_pages_
     subject = _post(admin, "/staff/terms/subjects/new", {"id": "bells", "label.vi": "chuông", "label.en": "bells",
                                                            "alt_labels": "chuông đồng\n"})
     assert subject.status_code == 302
+    # The item already described with the word "bells" is counted under the new subject at once, labelled.
+    facet = _text(app.test_client().get("/vi/search"))
+    assert re.search(r'data-facet="subject" data-value="bells">\s*<span class="facet-label">chuông</span> '
+                     r'<span class="facet-count">1</span>', facet)
     stored = terms.get_term(archive, "places", "nha-tho-duc-ba")
     assert stored.status == "active"
     assert stored.data["coordinates"] == {"lat": 10.77978, "lon": 106.69902}

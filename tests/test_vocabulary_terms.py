@@ -66,12 +66,19 @@ def test_new_site_and_subject_show_at_once_in_search_and_the_item_page(archive, 
                         editor, expected_version=item.version)
     assert _facet(archive, "place") == {"nha-tho-duc-ba": 1}
     assert _ids(archive, place="nha-tho-duc-ba") == {item.id}
+    assert _facet(archive, "subject") == {"lanterns": 2, "bells": 1}  # the new subject, counted at once
+    assert _ids(archive, subject="bells") == {item.id}
     assert _ids(archive, "bells") == {item.id}  # the subject's English label finds the item described in Vietnamese
     client = create_app(archive.settings, archive).test_client()
     page = client.get(f"/en/items/{item.id}").get_data(as_text=True)
     assert "Saigon Notre-Dame Cathedral" in page and "01 Paris Commune Street" in page and "chuông" in page
     found = client.get("/en/search?q=bells").get_data(as_text=True)
     assert "Mid-autumn lanterns" in found and "Saigon Notre-Dame Cathedral" in found  # the hit and its place facet
+    assert 'data-facet="subject" data-value="bells"' in found  # and its subject facet, labelled
+    filtered = client.get("/vi/search?subject=bells").get_data(as_text=True)
+    assert "Lồng đèn trung thu" in filtered and "Đêm hội" not in filtered and "Chủ đề: chuông" in filtered
+    api = client.get("/api/search?q=bells").get_json()["facets"]["subject"]
+    assert {"value": "bells", "count": 1, "label": {"vi": "chuông", "en": "bells"}} in api
 
 
 def test_a_second_process_sees_a_new_term_at_its_next_look_up(archive, people, settings):
@@ -88,7 +95,10 @@ def test_merging_subjects_repoints_items_and_search(archive, people, item_ids):
     admin = people["admin"]
     terms.add_term(archive, admin, "subjects", {"id": "paper-lanterns", "label": {"vi": "đèn giấy",
                                                                                   "en": "paper lanterns"}})
+    assert _facet(archive, "subject") == {"lanterns": 2}
     moved = terms.merge_terms(archive, admin, "subjects", "lanterns", "paper-lanterns")
+    assert _facet(archive, "subject") == {"paper-lanterns": 2}  # only the survivor, at once
+    assert _ids(archive, subject="paper-lanterns") == set(item_ids) and _ids(archive, subject="lanterns") == set()
     assert sorted(moved) == sorted(item_ids)
     for item_id in item_ids:
         record = editing.item_for_edit(archive, item_id).record
