@@ -17,7 +17,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select, update
@@ -37,6 +37,11 @@ MANAGED = ("communities", "festivals", "places", "languages", "roles", "subjects
 PLACE_KINDS = ("temple", "pagoda", "mosque", "assembly-hall", "historic-site", "museum", "church", "market",
                "district")
 TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Festival date rules (archive.calendar): âm lịch and Gregorian rules are computed; the other calendars have no
+# trustworthy algorithm, so their festivals take announced dates only.
+COMPUTED_CALENDARS = ("amlich", "gregorian")
+CALENDARS = (*COMPUTED_CALENDARS, "cham", "cham-bani", "hijri")
+RULE_FLAGS = ("announced", "confirm", "approximate", "season")
 REQUIRED_LABELS = ("vi", "en")
 ITEM_KEYS = {"communities": "community", "festivals": "festival", "places": "place"}  # Item columns
 LIST_KEYS = {"languages": "languages"}
@@ -267,6 +272,63 @@ def _coordinates(problems: list[Problem], value) -> None:
             problems.append(Problem(f"coordinates.{axis}", f"{number} is outside -{limit}…{limit}"))
 
 
+def _whole(problems: list[Problem], field: str, value, low: int, high: int) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int):
+        problems.append(Problem(field, "required, a whole number"))
+    elif not low <= value <= high:
+        problems.append(Problem(field, f"{value} is outside {low}…{high}"))
+    else:
+        return True
+    return False
+
+
+def _day_of(problems: list[Problem], field: str, calendar: str, rule: dict) -> None:
+    """A month and day that exist every year: âm lịch months have 29 or 30 days, so the 30th is refused."""
+    last = 31
+    if _whole(problems, f"{field}.month", rule.get("month"), 1, 12):
+        if calendar == "amlich":
+            last = 29
+        elif calendar == "gregorian":  # the month's length in a common year (29 February is not every year)
+            last = (date(2001, rule["month"] % 12 + 1, 1) - timedelta(days=1)).day
+    _whole(problems, f"{field}.day", rule.get("day"), 1, last)
+
+
+def _calendar_rule(problems: list[Problem], rule) -> None:
+    """How archive.calendar computes a festival's dates: a computed calendar's month and day (with the days it
+    starts early, lasts, or the âm lịch day its season ends), or announced dates."""
+    field = "calendar_rule"
+    if not isinstance(rule, dict):
+        problems.append(Problem(field, "must be an object"))
+        return
+    calendar = rule.get("calendar")
+    if calendar not in CALENDARS:
+        problems.append(Problem(f"{field}.calendar", f"unknown calendar {calendar!r}; allowed: {', '.join(CALENDARS)}"))
+        return
+    _day_of(problems, field, calendar, rule)
+    if calendar not in COMPUTED_CALENDARS and rule.get("announced") is not True:
+        problems.append(Problem(f"{field}.announced", f"the {calendar} calendar has no algorithm here: its dates "
+                                                      "must be announced"))
+    for flag in RULE_FLAGS:
+        if flag in rule and not isinstance(rule[flag], bool):
+            problems.append(Problem(f"{field}.{flag}", "must be true or false"))
+    if "duration_days" in rule:
+        _whole(problems, f"{field}.duration_days", rule["duration_days"], 1, 366)
+    if "starts_days_before" in rule:
+        _whole(problems, f"{field}.starts_days_before", rule["starts_days_before"], 0, 60)
+    if "until" in rule:
+        until = rule["until"]
+        if calendar != "amlich":
+            problems.append(Problem(f"{field}.until", "a season's end is an âm lịch day: only with the âm lịch "
+                                                      "calendar"))
+        elif "duration_days" in rule:
+            problems.append(Problem(f"{field}.until", "give a season's end or a number of days, not both"))
+        elif not isinstance(until, dict) or not isinstance(until.get("month"), int) \
+                or not isinstance(until.get("day"), int):
+            problems.append(Problem(f"{field}.until", "needs both a month and a day"))
+        else:
+            _day_of(problems, f"{field}.until", calendar, until)
+
+
 def validate(s: Session, vocabulary: str, data: dict, *, term_id: str | None = None) -> list[Problem]:
     """Every problem of the term, each naming its field. ``term_id``: the term being edited (its id is fixed)."""
     if not isinstance(data, dict):
@@ -295,6 +357,8 @@ def validate(s: Session, vocabulary: str, data: dict, *, term_id: str | None = N
             _language_map(problems, "address", data["address"])
     if vocabulary == "festivals" and "date_rule" in data:
         _language_map(problems, "date_rule", data["date_rule"])
+    if vocabulary == "festivals" and "calendar_rule" in data:
+        _calendar_rule(problems, data["calendar_rule"])
     if vocabulary == "subjects" and not problems:
         problems += _subject_clashes(s, data, term_id)
     return problems
@@ -580,18 +644,36 @@ def _check_collection(s: Session, data: dict, existing: Collection | None) -> di
             "description": clean_language_map(data.get("description", {})), "community": data.get("community")}
 
 
-def save_collection(archive, actor, data: dict, *, expected_version: int | None = None) -> int:
+def list_collections(archive) -> list[Term]:
+    """Every collection, by id, as terms (``data`` as ``save_collection`` takes it)."""
+    with archive.catalog.session() as s:
+        return [Term(COLLECTIONS, c.id, _collection_data(c), "active", c.version)
+                for c in s.scalars(select(Collection).order_by(Collection.id))]
+
+
+def get_collection(archive, collection_id: str) -> Term:
+    with archive.catalog.session() as s:
+        if (collection := s.get(Collection, collection_id)) is None:
+            raise NotFound(f"no collection {collection_id!r}")
+        return Term(COLLECTIONS, collection.id, _collection_data(collection), "active", collection.version)
+
+
+def save_collection(archive, actor, data: dict, *, expected_version: int | None = None, new: bool = False) -> int:
     """Add or change a collection (id, title, description, community) as a new version; its items are reindexed,
-    as search holds its title. Returns the version number."""
-    return _save_collection(archive, actor, data, expected_version, "edit")
+    as search holds its title. ``new``: only add (an existing id is a problem of the field ``id``). Returns the
+    version number."""
+    return _save_collection(archive, actor, data, expected_version, "edit", new=new)
 
 
-def _save_collection(archive, actor, data: dict, expected_version: int | None, action: str) -> int:
+def _save_collection(archive, actor, data: dict, expected_version: int | None, action: str, *,
+                     new: bool = False) -> int:
     _require(actor, access.can_change_terms(actor), "change collections")
     with unit_of_work(archive) as work:
         s = work.session
         given = data.get("id") if isinstance(data, dict) else None
         existing = s.get(Collection, given) if isinstance(given, str) else None
+        if new and existing is not None:
+            raise InvalidRecord([Problem("id", f"collection {given!r} exists already")], f"{COLLECTIONS}/{given}")
         data = _check_collection(s, data, existing)
         if existing is None:
             collection = service.upsert_collection(s, data)
@@ -618,8 +700,9 @@ def _save_collection(archive, actor, data: dict, expected_version: int | None, a
     return collection.version
 
 
-def delete_collection(archive, actor, collection_id: str) -> None:
-    """Remove a collection that holds no item (TermInUse otherwise); ``restore_collection`` brings it back."""
+def delete_collection(archive, actor, collection_id: str, *, expected_version: int | None = None) -> None:
+    """Remove a collection that holds no item (TermInUse otherwise); ``restore_collection`` brings it back.
+    ``expected_version``: the version the deleting page showed (Conflict when it moved since)."""
     _require(actor, access.can_change_terms(actor), "delete collections")
     with unit_of_work(archive) as work:
         s = work.session
@@ -628,6 +711,9 @@ def delete_collection(archive, actor, collection_id: str) -> None:
             raise NotFound(f"no collection {collection_id!r}")
         if collection.items:
             raise TermInUse(COLLECTIONS, collection_id, len(collection.items))
+        if expected_version is not None and expected_version != collection.version:
+            raise Conflict(f"collection {collection_id} was saved as version {collection.version} since version "
+                           f"{expected_version} was opened; reload it to see the changes")
         if _next_number(s, COLLECTIONS, collection_id) == 1:
             s.add(_collection_version(collection, "seed", None, _collection_data(collection)))
         collection.version += 1
