@@ -29,6 +29,7 @@ from .catalog import service
 from .catalog.models import Collection, Item, VocabularyDocument, VocabularyTerm, VocabularyVersion
 from .editing import ensure_first_version, save_version
 from .errors import BadParameter, Conflict, Forbidden, InvalidRecord, NotFound, Problem
+from .params import iso_date
 from .text import BCP47, clean, clean_language_map
 from .uow import unit_of_work
 from .vocabularies import NAMES, SINGULAR, Vocabularies, read_documents, subject_key, subject_words
@@ -106,6 +107,13 @@ def _seed(s: Session, source: Vocabularies, *, dry: bool) -> int:
         for position, term in enumerate(document["terms"]):
             key = (name, term["id"])
             row = rows.get(key)
+            if key in staff and row is not None and (missing := _added_since(name, row.data, term)):
+                terms_changed += 1  # a field the data files gained since staff changed the term: added to it
+                if not dry:
+                    row.version += 1
+                    row.data = {**row.data, **missing}
+                    s.add(_version(row, "seed", None))
+                continue
             if key in staff or (row is None and key in versioned):
                 continue
             if row is not None and row.data == term:
@@ -128,6 +136,15 @@ def _seed(s: Session, source: Vocabularies, *, dry: bool) -> int:
     if (terms_changed or headers_changed) and not dry:
         generation.bump(s)
     return terms_changed if not dry else terms_changed + headers_changed
+
+
+ADDED_SINCE = {"festivals": ("announced_dates",)}  # fields the data files gained after staff could change terms
+
+
+def _added_since(vocabulary: str, data: dict, shipped: dict) -> dict:
+    """The fields of ``ADDED_SINCE`` the shipped term has and the catalog's never had (an upgraded archive: the
+    announced dates were a file of their own before), so a term staff changed does not lose them."""
+    return {k: shipped[k] for k in ADDED_SINCE.get(vocabulary, ()) if k in shipped and k not in data}
 
 
 def _seed_header(s: Session, name: str, document: dict, dry: bool) -> int:
@@ -329,6 +346,37 @@ def _calendar_rule(problems: list[Problem], rule) -> None:
             _day_of(problems, f"{field}.until", calendar, until)
 
 
+def _day(problems: list[Problem], field: str, value) -> date | None:
+    try:
+        day = iso_date(field, value) if isinstance(value, str) else None
+    except BadParameter as exc:
+        problems.append(Problem(field, exc.reason))
+        return None
+    if day is None:
+        problems.append(Problem(field, "required, a date (YYYY-MM-DD)"))
+    return day
+
+
+def _announced_dates(problems: list[Problem], rows) -> None:
+    """A festival's announced days (archive.calendar): each {year, start, end, source}, the year the start's."""
+    if not isinstance(rows, list):
+        problems.append(Problem("announced_dates", "must be a list of {year, start, end, source}"))
+        return
+    for number, row in enumerate(rows):
+        field = f"announced_dates.{number}"
+        if not isinstance(row, dict):
+            problems.append(Problem(field, "must be {year, start, end, source}"))
+            continue
+        start, end = _day(problems, f"{field}.start", row.get("start")), _day(problems, f"{field}.end", row.get("end"))
+        if start and end and end < start:
+            problems.append(Problem(f"{field}.end", f"{end} is before the start, {start}"))
+        if start and row.get("year") != start.year:
+            problems.append(Problem(f"{field}.year", f"must be the start's year, {start.year}"))
+        if not (isinstance(row.get("source"), str) and clean(row["source"])):
+            problems.append(Problem(f"{field}.source", "required: where the date was announced (a source of the "
+                                                       "festivals vocabulary, or a URL)"))
+
+
 def validate(s: Session, vocabulary: str, data: dict, *, term_id: str | None = None) -> list[Problem]:
     """Every problem of the term, each naming its field. ``term_id``: the term being edited (its id is fixed)."""
     if not isinstance(data, dict):
@@ -359,6 +407,8 @@ def validate(s: Session, vocabulary: str, data: dict, *, term_id: str | None = N
         _language_map(problems, "date_rule", data["date_rule"])
     if vocabulary == "festivals" and "calendar_rule" in data:
         _calendar_rule(problems, data["calendar_rule"])
+    if vocabulary == "festivals" and "announced_dates" in data:
+        _announced_dates(problems, data["announced_dates"])
     if vocabulary == "subjects" and not problems:
         problems += _subject_clashes(s, data, term_id)
     return problems

@@ -301,3 +301,34 @@ def test_every_audit_action_has_a_label_in_both_languages(app, users):
         assert set(audit_log.ACTIONS) <= set(shown[lang])
         assert not [a for a in audit_log.ACTIONS if shown[lang][a] == a], lang
     assert shown["vi"]["term_merge"] != shown["en"]["term_merge"]
+
+
+def test_announced_dates_are_edited_in_the_festival_form(app, archive, users):
+    admin = _client(app, "admin1")
+    form = _text(admin.get("/en/staff/terms/festivals/kate"))
+    assert 'value="2025-10-20"' in form and 'value="thanhnien-kate-2025"' in form
+    term = terms.get_term(archive, "festivals", "kate")
+    shipped = term.data["announced_dates"]
+    rows = {"announced_dates.start": [r["start"] for r in shipped] + ["2026-10-09"],
+            "announced_dates.end": [r["end"] for r in shipped] + ["2026-10-11"],
+            "announced_dates.source": [r["source"] for r in shipped] + ["https://example.org/kate-2026"]}
+    rule = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in term.data["calendar_rule"].items()}
+    saved = _post(admin, "/staff/terms/festivals/kate", {**_festival_form(term, **rule), **rows})
+    assert saved.status_code == 302
+    [occurrence] = archive.calendar.occurrences(2026, "kate")
+    assert (occurrence.start, occurrence.end) == (date(2026, 10, 9), date(2026, 10, 11))
+    assert terms.get_term(archive, "festivals", "kate").data["announced_dates"][-1] == {
+        "year": 2026, "start": "2026-10-09", "end": "2026-10-11", "source": "https://example.org/kate-2026"}
+    term = terms.get_term(archive, "festivals", "kate")
+    bad = _post(admin, "/staff/terms/festivals/kate", {**_festival_form(term, **rule),
+                                                       "announced_dates.start": ["2026-10-09"],
+                                                       "announced_dates.end": ["9 October"],
+                                                       "announced_dates.source": [""]})
+    assert bad.status_code == 400
+    assert {"announced_dates.0.end", "announced_dates.0.source"} <= set(
+        re.findall(r'<li data-field="([^"]+)"', _text(bad)))
+    emptied = _post(admin, "/staff/terms/festivals/kate", {**_festival_form(term, **rule),
+                                                           "announced_dates.start": [""]})
+    assert emptied.status_code == 302
+    assert terms.get_term(archive, "festivals", "kate").data["announced_dates"] == []  # kept empty, not re-seeded
+    assert archive.calendar.occurrences(2025, "kate") == []

@@ -301,3 +301,44 @@ def test_a_place_renamed_is_found_by_its_new_name(archive, people, item_ids):
     terms.edit_term(archive, admin, "places", place["id"],
                     {**place, "label": {**place["label"], "en": "Cantonese Hall"}})
     assert _ids(archive, "cantonese") == {item.id}  # its items were reindexed with the new label
+
+
+def test_announced_festival_dates_are_part_of_the_festival_term(archive, people, tmp_path):
+    """The shipped festival_dates.json seeds each festival's ``announced_dates``; staff add one as an edit (a version,
+    restorable) and the calendar reads the catalog at once; an export carries them."""
+    admin = people["admin"]
+    kate = archive.vocab.get("festivals", "kate")
+    assert {"year": 2025, "start": "2025-10-20", "end": "2025-10-22", "source": "thanhnien-kate-2025"} in \
+        kate["announced_dates"]
+    assert "thanhnien-kate-2025" in {s["id"] for s in archive.vocab.document("festivals")["sources"]}
+    assert archive.calendar.occurrences(2026, "kate") == []
+    added = {"year": 2026, "start": "2026-10-09", "end": "2026-10-11", "source": "https://example.org/kate-2026"}
+    version = terms.edit_term(archive, admin, "festivals", "kate",
+                              {**kate, "announced_dates": [*kate["announced_dates"], added]})
+    [occurrence] = archive.calendar.occurrences(2026, "kate")
+    assert (occurrence.start.isoformat(), occurrence.end.isoformat(), occurrence.source) == \
+        ("2026-10-09", "2026-10-11", "https://example.org/kate-2026")
+    terms.restore_term(archive, admin, "festivals", "kate", version - 1)
+    assert archive.calendar.occurrences(2026, "kate") == []
+    with pytest.raises(InvalidRecord) as caught:
+        terms.edit_term(archive, admin, "festivals", "kate", {**kate, "announced_dates": [
+            {"year": 2027, "start": "2026-10-09", "end": "2026-10-01", "source": ""}, {"start": "soon"}]})
+    assert {p.field for p in caught.value.problems} == {
+        "announced_dates.0.year", "announced_dates.0.end", "announced_dates.0.source", "announced_dates.1.start",
+        "announced_dates.1.end", "announced_dates.1.source"}
+    terms.export(archive, tmp_path / "out")
+    exported = json.loads((tmp_path / "out" / "festivals.json").read_text("utf-8"))
+    assert {t["id"]: t for t in exported["terms"]}["kate"]["announced_dates"] == kate["announced_dates"]
+
+
+def test_a_festival_staff_changed_before_announced_dates_were_terms_gets_them_at_the_next_seed(archive, people):
+    """An archive upgraded to this version: festival terms staff had changed keep their changes and gain the shipped
+    announced dates (they were in a separate file before), so the calendar loses none."""
+    kate = archive.vocab.get("festivals", "kate")
+    older = {k: v for k, v in kate.items() if k != "announced_dates"}  # as staff saved it before this version
+    terms.edit_term(archive, people["admin"], "festivals", "kate", {**older, "label": {**older["label"],
+                                                                                        "en": "Katê"}})
+    assert terms.seed(archive.catalog, Vocabularies()) == 1
+    seeded = archive.vocab.get("festivals", "kate")
+    assert seeded["label"]["en"] == "Katê" and seeded["announced_dates"] == kate["announced_dates"]
+    assert terms.seed(archive.catalog, Vocabularies()) == 0

@@ -82,7 +82,9 @@ def field_labels() -> dict[str, str]:
             "calendar_rule.announced": _("Announced dates only"),
             "calendar_rule.confirm": _("Computed dates to be confirmed"),
             "calendar_rule.approximate": _("Approximate date"),
-            "calendar_rule.season": _("A season (each place picks a day)")}
+            "calendar_rule.season": _("A season (each place picks a day)"),
+            "announced_dates": _("Announced dates"), "announced_dates.start": _("First day"),
+            "announced_dates.end": _("Last day"), "announced_dates.source": _("Announced by (source or URL)")}
 
 
 def calendar_names() -> dict[str, str]:
@@ -129,6 +131,19 @@ def calendar_rule_from_form(form: MultiDict, current: dict | None) -> dict | Non
     return rule
 
 
+def announced_dates_from_form(form: MultiDict) -> list[dict]:
+    """The rows of (start, end, source) given; the year is the start's (a start that is no date: the store names
+    it)."""
+    rows = []
+    for start, end, source in zip(form.getlist("announced_dates.start"), form.getlist("announced_dates.end"),
+                                  form.getlist("announced_dates.source")):
+        start, end, source = start.strip(), end.strip(), source.strip()
+        if start or end or source:
+            year = {"year": int(start[:4])} if start[:4].isdigit() else {}
+            rows.append({**year, "start": start, "end": end, "source": source})
+    return rows
+
+
 def term_from_form(vocabulary: str, form: MultiDict, current: dict) -> dict:
     """The term the form describes: a copy of ``current`` with the shown fields replaced (emptied ones removed)."""
     data = dict(current)
@@ -158,6 +173,8 @@ def term_from_form(vocabulary: str, form: MultiDict, current: dict) -> dict:
         data.pop("calendar_rule", None)
         if rule is not None:
             data["calendar_rule"] = rule
+        if (rows := announced_dates_from_form(form)) or "announced_dates" in current:
+            data["announced_dates"] = rows  # kept even empty (staff removed them): the next seed adds none back
     if vocabulary == "subjects":
         data.pop("alt_labels", None)
         if words := list(dict.fromkeys(w.strip() for w in form.get("alt_labels", "").splitlines() if w.strip())):
