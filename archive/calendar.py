@@ -3,20 +3,19 @@ date expressions people write on items.
 
 Âm lịch is Vietnam's UTC+7 calendar (it differs from the Chinese UTC+8 one in some years, e.g. Tết 1985 and 2007);
 conversion is vnlunar's, which reads Hồ Ngọc Đức's published tables for 1800–2199. Festival rules are the
-``calendar_rule`` of each term in vocabularies/festivals.json. Festivals with no trustworthy algorithm (the Cham
-and Islamic calendars) have a table of announced dates per year (vocabularies/festival_dates.json); a year with no
-announced date has no occurrence, never a guessed one. An announced date also overrides a rule: Vietnam's Khmer
+``calendar_rule`` of each festival term (archive.terms, seeded from vocabularies/festivals.json). Festivals with no
+trustworthy algorithm (the Cham and Islamic calendars) have announced dates per year, the term's
+``announced_dates`` (seeded from vocabularies/festival_dates.json, then kept by staff); a year with no announced
+date has no occurrence, never a guessed one. An announced date also overrides a rule: Vietnam's Khmer
 follow the Khmer calendar, whose leap months do not always fall with âm lịch's, so in some years (2017, 2025) their
 festivals came a month before the âm lịch rule's date; such rules carry ``confirm`` and the site says so.
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cached_property
 
 from vnlunar import convert_lunar_to_solar
 
@@ -60,17 +59,12 @@ class FestivalCalendar:
     def __init__(self, vocab: Vocabularies):
         self.vocab = vocab
 
-    @cached_property
+    @property
     def announced(self) -> dict:
-        with open(self.vocab.directory / "festival_dates.json", encoding="utf-8") as fh:
-            return json.load(fh)
-
-    @cached_property
-    def _announced_by_festival(self) -> dict[str, list[dict]]:
-        out: dict[str, list[dict]] = {}
-        for row in self.announced["dates"]:
-            out.setdefault(row["festival"], []).append(row)
-        return out
+        """Every announced date (``dates``: rows with their festival) and the festivals' ``sources``."""
+        return {"sources": self.vocab.document("festivals").get("sources", []),
+                "dates": [{"festival": term["id"], **row} for term in self.vocab.terms("festivals")
+                          for row in term.get("announced_dates", [])]}
 
     def occurrences(self, year: int, festival: str | None = None) -> list[Occurrence]:
         """Every festival's occurrences that start in ``year``, by start date."""
@@ -90,7 +84,7 @@ class FestivalCalendar:
         rule = term.get("calendar_rule")
         if not rule or not FIRST_YEAR <= year <= LAST_YEAR:
             return []
-        announced = [row for row in self._announced_by_festival.get(term["id"], []) if row["year"] == year]
+        announced = [row for row in term.get("announced_dates", []) if row["year"] == year]
         if announced or rule.get("announced"):  # an announced date also overrides a rule (the Khmer calendar can
             return [Occurrence(term["id"], date.fromisoformat(row["start"]),  # fall a month before âm lịch)
                                date.fromisoformat(row["end"]), rule["calendar"], rule, row["source"])

@@ -17,7 +17,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select, update
@@ -29,6 +29,7 @@ from .catalog import service
 from .catalog.models import Collection, Item, VocabularyDocument, VocabularyTerm, VocabularyVersion
 from .editing import ensure_first_version, save_version
 from .errors import BadParameter, Conflict, Forbidden, InvalidRecord, NotFound, Problem
+from .params import iso_date
 from .text import BCP47, clean, clean_language_map
 from .uow import unit_of_work
 from .vocabularies import NAMES, SINGULAR, Vocabularies, read_documents, subject_key, subject_words
@@ -37,6 +38,11 @@ MANAGED = ("communities", "festivals", "places", "languages", "roles", "subjects
 PLACE_KINDS = ("temple", "pagoda", "mosque", "assembly-hall", "historic-site", "museum", "church", "market",
                "district")
 TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Festival date rules (archive.calendar): âm lịch and Gregorian rules are computed; the other calendars have no
+# trustworthy algorithm, so their festivals take announced dates only.
+COMPUTED_CALENDARS = ("amlich", "gregorian")
+CALENDARS = (*COMPUTED_CALENDARS, "cham", "cham-bani", "hijri")
+RULE_FLAGS = ("announced", "confirm", "approximate", "season")
 REQUIRED_LABELS = ("vi", "en")
 ITEM_KEYS = {"communities": "community", "festivals": "festival", "places": "place"}  # Item columns
 LIST_KEYS = {"languages": "languages"}
@@ -101,6 +107,13 @@ def _seed(s: Session, source: Vocabularies, *, dry: bool) -> int:
         for position, term in enumerate(document["terms"]):
             key = (name, term["id"])
             row = rows.get(key)
+            if key in staff and row is not None and (missing := _added_since(name, row.data, term)):
+                terms_changed += 1  # a field the data files gained since staff changed the term: added to it
+                if not dry:
+                    row.version += 1
+                    row.data = {**row.data, **missing}
+                    s.add(_version(row, "seed", None))
+                continue
             if key in staff or (row is None and key in versioned):
                 continue
             if row is not None and row.data == term:
@@ -123,6 +136,15 @@ def _seed(s: Session, source: Vocabularies, *, dry: bool) -> int:
     if (terms_changed or headers_changed) and not dry:
         generation.bump(s)
     return terms_changed if not dry else terms_changed + headers_changed
+
+
+ADDED_SINCE = {"festivals": ("announced_dates",)}  # fields the data files gained after staff could change terms
+
+
+def _added_since(vocabulary: str, data: dict, shipped: dict) -> dict:
+    """The fields of ``ADDED_SINCE`` the shipped term has and the catalog's never had (an upgraded archive: the
+    announced dates were a file of their own before), so a term staff changed does not lose them."""
+    return {k: shipped[k] for k in ADDED_SINCE.get(vocabulary, ()) if k in shipped and k not in data}
 
 
 def _seed_header(s: Session, name: str, document: dict, dry: bool) -> int:
@@ -267,6 +289,94 @@ def _coordinates(problems: list[Problem], value) -> None:
             problems.append(Problem(f"coordinates.{axis}", f"{number} is outside -{limit}…{limit}"))
 
 
+def _whole(problems: list[Problem], field: str, value, low: int, high: int) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int):
+        problems.append(Problem(field, "required, a whole number"))
+    elif not low <= value <= high:
+        problems.append(Problem(field, f"{value} is outside {low}…{high}"))
+    else:
+        return True
+    return False
+
+
+def _day_of(problems: list[Problem], field: str, calendar: str, rule: dict) -> None:
+    """A month and day that exist every year: âm lịch months have 29 or 30 days, so the 30th is refused."""
+    last = 31
+    if _whole(problems, f"{field}.month", rule.get("month"), 1, 12):
+        if calendar == "amlich":
+            last = 29
+        elif calendar == "gregorian":  # the month's length in a common year (29 February is not every year)
+            last = (date(2001, rule["month"] % 12 + 1, 1) - timedelta(days=1)).day
+    _whole(problems, f"{field}.day", rule.get("day"), 1, last)
+
+
+def _calendar_rule(problems: list[Problem], rule) -> None:
+    """How archive.calendar computes a festival's dates: a computed calendar's month and day (with the days it
+    starts early, lasts, or the âm lịch day its season ends), or announced dates."""
+    field = "calendar_rule"
+    if not isinstance(rule, dict):
+        problems.append(Problem(field, "must be an object"))
+        return
+    calendar = rule.get("calendar")
+    if calendar not in CALENDARS:
+        problems.append(Problem(f"{field}.calendar", f"unknown calendar {calendar!r}; allowed: {', '.join(CALENDARS)}"))
+        return
+    _day_of(problems, field, calendar, rule)
+    if calendar not in COMPUTED_CALENDARS and rule.get("announced") is not True:
+        problems.append(Problem(f"{field}.announced", f"the {calendar} calendar has no algorithm here: its dates "
+                                                      "must be announced"))
+    for flag in RULE_FLAGS:
+        if flag in rule and not isinstance(rule[flag], bool):
+            problems.append(Problem(f"{field}.{flag}", "must be true or false"))
+    if "duration_days" in rule:
+        _whole(problems, f"{field}.duration_days", rule["duration_days"], 1, 366)
+    if "starts_days_before" in rule:
+        _whole(problems, f"{field}.starts_days_before", rule["starts_days_before"], 0, 60)
+    if "until" in rule:
+        until = rule["until"]
+        if calendar != "amlich":
+            problems.append(Problem(f"{field}.until", "a season's end is an âm lịch day: only with the âm lịch "
+                                                      "calendar"))
+        elif "duration_days" in rule:
+            problems.append(Problem(f"{field}.until", "give a season's end or a number of days, not both"))
+        elif not isinstance(until, dict) or not isinstance(until.get("month"), int) \
+                or not isinstance(until.get("day"), int):
+            problems.append(Problem(f"{field}.until", "needs both a month and a day"))
+        else:
+            _day_of(problems, f"{field}.until", calendar, until)
+
+
+def _day(problems: list[Problem], field: str, value) -> date | None:
+    try:
+        day = iso_date(field, value) if isinstance(value, str) else None
+    except BadParameter as exc:
+        problems.append(Problem(field, exc.reason))
+        return None
+    if day is None:
+        problems.append(Problem(field, "required, a date (YYYY-MM-DD)"))
+    return day
+
+
+def _announced_dates(problems: list[Problem], rows) -> None:
+    """A festival's announced days (archive.calendar): each {year, start, end, source}, the year the start's."""
+    if not isinstance(rows, list):
+        problems.append(Problem("announced_dates", "must be a list of {year, start, end, source}"))
+        return
+    for number, row in enumerate(rows):
+        field = f"announced_dates.{number}"
+        if not isinstance(row, dict):
+            problems.append(Problem(field, "must be {year, start, end, source}"))
+            continue
+        start, end = _day(problems, f"{field}.start", row.get("start")), _day(problems, f"{field}.end", row.get("end"))
+        if start and end and end < start:
+            problems.append(Problem(f"{field}.end", f"{end} is before the start, {start}"))
+        if start and row.get("year") != start.year:
+            problems.append(Problem(f"{field}.year", f"must be the start's year, {start.year}"))
+        if not (isinstance(row.get("source"), str) and clean(row["source"])):
+            problems.append(Problem(f"{field}.source", "required: where the date was announced (a source of the "
+                                                       "festivals vocabulary, or a URL)"))
+
+
 def validate(s: Session, vocabulary: str, data: dict, *, term_id: str | None = None) -> list[Problem]:
     """Every problem of the term, each naming its field. ``term_id``: the term being edited (its id is fixed)."""
     if not isinstance(data, dict):
@@ -295,6 +405,10 @@ def validate(s: Session, vocabulary: str, data: dict, *, term_id: str | None = N
             _language_map(problems, "address", data["address"])
     if vocabulary == "festivals" and "date_rule" in data:
         _language_map(problems, "date_rule", data["date_rule"])
+    if vocabulary == "festivals" and "calendar_rule" in data:
+        _calendar_rule(problems, data["calendar_rule"])
+    if vocabulary == "festivals" and "announced_dates" in data:
+        _announced_dates(problems, data["announced_dates"])
     if vocabulary == "subjects" and not problems:
         problems += _subject_clashes(s, data, term_id)
     return problems
@@ -379,6 +493,8 @@ def add_term(archive, actor, vocabulary: str, data: dict) -> Term:
         s.add(row)
         s.add(_version(row, action, actor))
         work.audit(actor, f"term_{action}", f"{vocabulary}:{row.id}", {"version": number})
+        if status == "active":  # items already holding its words (a subject) are counted under it at once
+            work.reindex(*(item.id for item in _users(s, vocabulary, data)))
     return Term(vocabulary, row.id, data, status, number)
 
 
@@ -441,6 +557,7 @@ def approve_term(archive, actor, vocabulary: str, term_id: str, *, expected_vers
         row.status = "active"
         work.session.add(_version(row, "approve", actor))
         work.audit(actor, "term_approve", f"{vocabulary}:{term_id}", {"version": row.version})
+        work.reindex(*(item.id for item in _users(work.session, vocabulary, row.data)))
     return row.version
 
 
@@ -577,18 +694,36 @@ def _check_collection(s: Session, data: dict, existing: Collection | None) -> di
             "description": clean_language_map(data.get("description", {})), "community": data.get("community")}
 
 
-def save_collection(archive, actor, data: dict, *, expected_version: int | None = None) -> int:
+def list_collections(archive) -> list[Term]:
+    """Every collection, by id, as terms (``data`` as ``save_collection`` takes it)."""
+    with archive.catalog.session() as s:
+        return [Term(COLLECTIONS, c.id, _collection_data(c), "active", c.version)
+                for c in s.scalars(select(Collection).order_by(Collection.id))]
+
+
+def get_collection(archive, collection_id: str) -> Term:
+    with archive.catalog.session() as s:
+        if (collection := s.get(Collection, collection_id)) is None:
+            raise NotFound(f"no collection {collection_id!r}")
+        return Term(COLLECTIONS, collection.id, _collection_data(collection), "active", collection.version)
+
+
+def save_collection(archive, actor, data: dict, *, expected_version: int | None = None, new: bool = False) -> int:
     """Add or change a collection (id, title, description, community) as a new version; its items are reindexed,
-    as search holds its title. Returns the version number."""
-    return _save_collection(archive, actor, data, expected_version, "edit")
+    as search holds its title. ``new``: only add (an existing id is a problem of the field ``id``). Returns the
+    version number."""
+    return _save_collection(archive, actor, data, expected_version, "edit", new=new)
 
 
-def _save_collection(archive, actor, data: dict, expected_version: int | None, action: str) -> int:
+def _save_collection(archive, actor, data: dict, expected_version: int | None, action: str, *,
+                     new: bool = False) -> int:
     _require(actor, access.can_change_terms(actor), "change collections")
     with unit_of_work(archive) as work:
         s = work.session
         given = data.get("id") if isinstance(data, dict) else None
         existing = s.get(Collection, given) if isinstance(given, str) else None
+        if new and existing is not None:
+            raise InvalidRecord([Problem("id", f"collection {given!r} exists already")], f"{COLLECTIONS}/{given}")
         data = _check_collection(s, data, existing)
         if existing is None:
             collection = service.upsert_collection(s, data)
@@ -615,8 +750,9 @@ def _save_collection(archive, actor, data: dict, expected_version: int | None, a
     return collection.version
 
 
-def delete_collection(archive, actor, collection_id: str) -> None:
-    """Remove a collection that holds no item (TermInUse otherwise); ``restore_collection`` brings it back."""
+def delete_collection(archive, actor, collection_id: str, *, expected_version: int | None = None) -> None:
+    """Remove a collection that holds no item (TermInUse otherwise); ``restore_collection`` brings it back.
+    ``expected_version``: the version the deleting page showed (Conflict when it moved since)."""
     _require(actor, access.can_change_terms(actor), "delete collections")
     with unit_of_work(archive) as work:
         s = work.session
@@ -625,6 +761,9 @@ def delete_collection(archive, actor, collection_id: str) -> None:
             raise NotFound(f"no collection {collection_id!r}")
         if collection.items:
             raise TermInUse(COLLECTIONS, collection_id, len(collection.items))
+        if expected_version is not None and expected_version != collection.version:
+            raise Conflict(f"collection {collection_id} was saved as version {collection.version} since version "
+                           f"{expected_version} was opened; reload it to see the changes")
         if _next_number(s, COLLECTIONS, collection_id) == 1:
             s.add(_collection_version(collection, "seed", None, _collection_data(collection)))
         collection.version += 1

@@ -36,6 +36,25 @@ def subject_words(term: dict) -> list[str]:
     return list(dict.fromkeys([*term.get("label", {}).values(), *term.get("alt_labels", [])]))
 
 
+ANNOUNCED_DATES = "festival_dates.json"  # the seed of the festivals' announced dates (an export carries them in terms)
+
+
+def with_announced_dates(festivals: dict, announced: dict) -> dict:
+    """The festivals document with the rows of festival_dates.json as each term's ``announced_dates`` (a term's own
+    rows come first; a file row for a day it has already is not repeated) and that file's sources among its own."""
+    rows: dict[str, list[dict]] = {}
+    for row in announced["dates"]:
+        rows.setdefault(row["festival"], []).append({k: v for k, v in row.items() if k != "festival"})
+    terms = []
+    for term in festivals["terms"]:
+        own = term.get("announced_dates", [])
+        added = [row for row in rows.get(term["id"], []) if row not in own]
+        terms.append({**term, "announced_dates": [*own, *added]} if own or added else term)
+    listed = {source["id"] for source in festivals.get("sources", [])}
+    sources = [*festivals.get("sources", []), *(s for s in announced["sources"] if s["id"] not in listed)]
+    return {**festivals, "sources": sources, "terms": terms}
+
+
 class Snapshot:
     """The vocabularies' documents ({name: {..., "terms": [...]}}) with their look-ups."""
 
@@ -64,6 +83,9 @@ class Vocabularies:
         for name in NAMES:
             with open(self.directory / f"{name}.json", encoding="utf-8") as fh:
                 documents[name] = json.load(fh)
+        if (dates := self.directory / ANNOUNCED_DATES).exists():
+            with open(dates, encoding="utf-8") as fh:
+                documents["festivals"] = with_announced_dates(documents["festivals"], json.load(fh))
         return Snapshot(documents)
 
     def _snapshot(self) -> Snapshot:

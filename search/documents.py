@@ -22,8 +22,8 @@ from .analysis import STREAMS, analyze
 GROUPS = ("title", "subject", "creator", "all")
 PHRASE_STREAMS = ("folded", "han")  # indexed with positions, for phrases
 TEXT_FIELDS = tuple(f"{group}_{stream}" for group in GROUPS for stream in STREAMS)
-FACETS = ("community", "festival", "type", "place", "language", "decade", "collection")
-MULTI_VALUED = frozenset({"language", "decade", "collection"})
+FACETS = ("community", "festival", "type", "place", "language", "decade", "collection", "subject")
+MULTI_VALUED = frozenset({"language", "decade", "collection", "subject"})
 KEYWORDS = (*FACETS, "access", "status")
 SORT_KEYS = ("title_sort_vi", "title_sort_en")
 MAX_DECADES = 30  # an item dated 1700/2000 is not placed in every decade between
@@ -111,7 +111,8 @@ def build_document(source: Source, vocab: Vocabularies) -> IndexDocument:
     for subject in record.get("subjects", []):
         add("subject", subject, None)
     written = {subject_key(s) for s in record.get("subjects", [])}
-    for term in {t["id"]: t for s in record.get("subjects", []) if (t := vocab.subject(s))}.values():
+    subject_terms = {t["id"]: t for s in record.get("subjects", []) if (t := vocab.subject(s))}
+    for term in subject_terms.values():
         for word in subject_words(term):  # the subject's other labels, and the words of subjects merged into it
             if subject_key(word) not in written:
                 add("subject", word, None, label=True)
@@ -142,6 +143,7 @@ def build_document(source: Source, vocab: Vocabularies) -> IndexDocument:
         "language": list(dict.fromkeys(record.get("languages", []))),
         "decade": decades(start, end) if start is not None and end is not None else [],
         "collection": list(dict.fromkeys(cid for cid, _ in source.collections)),
+        "subject": list(subject_terms),  # the vocabulary terms the subjects name; free keywords are text only
         "access": [source.access],
         "status": [source.status],
     }

@@ -4,7 +4,8 @@ from __future__ import annotations
 from archive.labels import SITE_LANGS, type_label
 from archive.vocabularies import Vocabularies
 
-VOCABULARY_OF = {"community": "communities", "festival": "festivals", "place": "places", "language": "languages"}
+VOCABULARY_OF = {"community": "communities", "festival": "festivals", "place": "places", "language": "languages",
+                 "subject": "subjects"}
 
 
 def decade_label(decade: str) -> dict[str, str]:

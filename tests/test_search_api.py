@@ -18,7 +18,7 @@ from tests.catalogs import command_env
 RECORDS = [
     {"id": "api-ma-to", "title": {"vi": "Mả tổ họ Lâm", "en": "Lam clan tomb", "zh-Hant": "林氏祖墳"},
      "community": "hoa", "festival": "tet-nguyen-dan", "place": "tue-thanh-hoi-quan", "date": "1962",
-     "languages": ["yue"], "collections": ["api-col"]},
+     "languages": ["yue"], "collections": ["api-col"], "subjects": ["múa lân", "a free keyword"]},
     {"id": "api-ma-ghost", "type": "audio", "title": {"vi": "Chuyện ma", "en": "Ghost story"}, "community": "hoa",
      "date": "1998-07", "description": {"vi": "Một câu chuyện <b>ma</b> kể ở Chợ Lớn.",
                                         "en": "A <b>ghost</b> story told in Cholon."}},
@@ -63,7 +63,8 @@ def test_search_response_shape_and_labels(client):
     assert hit["highlight"]["title"] == "<mark>Mả</mark> tổ họ Lâm"
     assert {"type", "community", "festival", "place", "date"} <= set(hit)
     facets = body["facets"]
-    assert set(facets) == {"community", "festival", "type", "place", "language", "decade", "collection"}
+    assert set(facets) == {"community", "festival", "type", "place", "language", "decade", "collection", "subject"}
+    assert facets["subject"] == [{"value": "lion-dance", "count": 1, "label": {"vi": "múa lân", "en": "lion dance"}}]
     assert facets["community"] == [{"value": "hoa", "count": 2, "label": {"vi": "Hoa", "en": "Hoa (ethnic Chinese)"}}]
     assert facets["collection"] == [{"value": "api-col", "count": 1,
                                      "label": {"vi": "Bộ sưu tập thử", "en": "Test collection"}}]
@@ -80,6 +81,7 @@ def test_query_parameters_filter_sort_page_and_language(client):
     assert ids(festival="tet-nguyen-dan") == ["api-ma-to"]
     assert ids(type="audio") == ["api-ma-ghost"]
     assert ids(place="tue-thanh-hoi-quan") == ["api-ma-to"]
+    assert ids(subject="lion-dance") == ["api-ma-to"]
     assert ids(community="hoa,khmer", date_from="1990", date_to="2020") == ["api-khmer", "api-ma-ghost"]
     assert ids(sort="date") == ["api-ma-to", "api-ma-ghost", "api-khmer"]
     assert ids(sort="date", page="2", per_page="2") == ["api-khmer"]

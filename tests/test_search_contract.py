@@ -119,6 +119,21 @@ def test_rebuild_replaces_everything(empty):
     assert sorted(ids(empty)) == ["c-lantern", "c-scattered"]
 
 
+def test_subject_facet_counts_terms_by_id_and_filters(empty):
+    """Subjects are words in records; the facet counts the vocabulary terms they name (any label, alt labels too),
+    once per item, and ``subject=ID`` filters by them. Free keywords name no term and stay out of the facet."""
+    described = [("s-one", ["đèn lồng", "lanterns", "múa lân"]), ("s-two", ["lồng đèn"]),
+                 ("s-three", ["incense", "a free keyword"])]
+    empty.index([build_document(source(record(id_, "hoa", {"vi": id_, "en": id_}, subjects=words)), VOCAB)
+                 for id_, words in described])
+    facets = empty.facets(SearchRequest())
+    assert facets["subject"] == [("lanterns", 2), ("incense-coils", 1), ("lion-dance", 1)]
+    assert set(ids(empty, filters={"subject": ("lanterns",)})) == {"s-one", "s-two"}
+    assert set(ids(empty, filters={"subject": ("lion-dance", "incense-coils")})) == {"s-one", "s-three"}
+    narrowed = empty.search(SearchRequest(filters={"subject": ("incense-coils",)}))
+    assert narrowed.facets["subject"] == [("incense-coils", 1)]
+
+
 def test_anonymous_users_see_public_items_only(loaded):
     assert set(ids(loaded)) == PUBLIC_IDS
     assert ids(loaded, "confidential") == []

@@ -5,10 +5,11 @@ in use; versions and restore; editors propose and admins approve; contributors s
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
-from archive import accounts, editing, terms
+from archive import accounts, audit, editing, terms
 from archive.errors import NotFound
 from archive.web import create_app
 
@@ -70,6 +71,10 @@ def test_admin_adds_a_site_and_a_subject_through_the_forms_and_the_public_pages_
     subject = _post(admin, "/staff/terms/subjects/new", {"id": "bells", "label.vi": "chuông", "label.en": "bells",
                                                            "alt_labels": "chuông đồng\n"})
     assert subject.status_code == 302
+    # The item already described with the word "bells" is counted under the new subject at once, labelled.
+    facet = _text(app.test_client().get("/vi/search"))
+    assert re.search(r'data-facet="subject" data-value="bells">\s*<span class="facet-label">chuông</span> '
+                     r'<span class="facet-count">1</span>', facet)
     stored = terms.get_term(archive, "places", "nha-tho-duc-ba")
     assert stored.status == "active"
     assert stored.data["coordinates"] == {"lat": 10.77978, "lon": 106.69902}
@@ -203,3 +208,127 @@ def test_contributors_are_refused(app, users):
                                                                       "csrf_token": token})
     assert response.status_code == 403
     assert "/staff/terms/" not in _text(contributor.get("/en/staff/"))  # no link to the vocabularies either
+
+
+COLLECTION_FORM = {"id": "lantern-gifts", "title.vi": "Quà tặng đèn", "title.en": "Lantern gifts",
+                   "description.en": "Lanterns given at Mid-Autumn", "community": "hoa"}
+
+
+def test_collections_are_added_edited_deleted_and_restored_through_the_pages(app, archive, users, items):
+    admin = _client(app, "admin1")
+    assert 'href="/en/staff/terms/collections/"' in _text(admin.get("/en/staff/terms/"))
+    added = _post(admin, "/staff/terms/collections/new", COLLECTION_FORM)
+    assert added.status_code == 302 and added.location.endswith("/en/staff/terms/collections/lantern-gifts")
+    assert "Lantern gifts" in _text(admin.get("/en/staff/terms/collections/"))
+    again = _post(admin, "/staff/terms/collections/new", COLLECTION_FORM)  # a new collection never overwrites one
+    assert again.status_code == 400 and "exists already" in _text(again)
+    bad = _post(admin, "/staff/terms/collections/new", {"id": "x y", "title.vi": "Chỉ tiếng Việt", "community": ""})
+    assert bad.status_code == 400
+    assert {"id", "title.en"} <= set(re.findall(r'<li data-field="([^"]+)"', _text(bad)))
+    item = editing.item_for_edit(archive, items[0])
+    editing.update_item(archive, item.id, {**item.record, "collections": ["lantern-gifts"]},
+                        accounts.viewer_of(users["editor"]))
+    form = _text(admin.get("/en/staff/terms/collections/lantern-gifts"))
+    assert 'value="Lantern gifts"' in form and 'name="version" value="1"' in form
+    renamed = _post(admin, "/staff/terms/collections/lantern-gifts",
+                    {**COLLECTION_FORM, "title.en": "Lantern presents", "version": "1"})
+    assert renamed.status_code == 302
+    stored = terms.get_collection(archive, "lantern-gifts")
+    assert stored.version == 2 and stored.data["title"]["en"] == "Lantern presents"
+    assert stored.data["description"] == {"en": "Lanterns given at Mid-Autumn"} and stored.data["community"] == "hoa"
+    assert "Mid-autumn lanterns" in _words(app.test_client().get("/en/search?q=presents"))  # search follows
+    stale = _post(admin, "/staff/terms/collections/lantern-gifts", {**COLLECTION_FORM, "version": "1"})
+    assert stale.status_code == 409 and "was saved as version 2" in _text(stale)
+    refused = _post(admin, "/staff/terms/collections/lantern-gifts/delete", {"version": "2"})
+    assert refused.status_code == 409 and "holds 1 item(s)" in _text(refused)
+    history = _text(admin.get("/en/staff/terms/collections/lantern-gifts/history"))
+    assert "Added" in history and "Edited" in history
+    assert _post(admin, "/staff/terms/collections/lantern-gifts/history/1/restore", {}).status_code == 302
+    assert terms.get_collection(archive, "lantern-gifts").data["title"]["en"] == "Lantern gifts"
+    assert [e.action for e in audit.entries(archive, target="collections:lantern-gifts")] == \
+        ["term_restore", "term_edit", "term_create"]
+    editor = _client(app, "editor1")
+    page = _text(editor.get("/en/staff/terms/collections/lantern-gifts"))
+    assert "<fieldset class=\"plain\" disabled>" in page and ">Delete</button>" not in page
+    assert _post(editor, "/staff/terms/collections/new", {**COLLECTION_FORM, "id": "other"}).status_code == 403
+    assert _post(admin, "/staff/terms/collections/lantern-gifts/merge", {"into": "x"}).status_code == 404
+
+
+def _festival_form(term: terms.Term, **rule: str) -> dict:
+    data = term.data
+    form = {"label.vi": data["label"]["vi"], "label.en": data["label"]["en"], "community": data["community"],
+            "date_rule.vi": data["date_rule"]["vi"], "date_rule.en": data["date_rule"]["en"],
+            "version": str(term.version)}
+    return {**form, **{f"calendar_rule.{k}": v for k, v in rule.items()}}
+
+
+def test_a_festival_s_date_rule_is_edited_in_its_form_and_the_calendar_follows(app, archive, users):
+    admin = _client(app, "admin1")
+    form = _text(admin.get("/en/staff/terms/festivals/trung-thu"))
+    assert re.search(r'<option value="amlich" selected>', form) and 'name="calendar_rule.day" value="15"' in form
+    assert [o.start for o in archive.calendar.occurrences(2026, "trung-thu")] == [date(2026, 9, 25)]
+    term = terms.get_term(archive, "festivals", "trung-thu")
+    saved = _post(admin, "/staff/terms/festivals/trung-thu",
+                  _festival_form(term, calendar="amlich", month="8", day="14", duration_days="2"))
+    assert saved.status_code == 302
+    rule = terms.get_term(archive, "festivals", "trung-thu").data["calendar_rule"]
+    assert rule == {"calendar": "amlich", "month": 8, "day": 14, "duration_days": 2, "leap_month": "regular"}
+    [moved] = archive.calendar.occurrences(2026, "trung-thu")  # the calendar reads the catalog's rule at once
+    assert (moved.start, moved.end) == (date(2026, 9, 24), date(2026, 9, 25))
+    term = terms.get_term(archive, "festivals", "trung-thu")
+    bad = _post(admin, "/staff/terms/festivals/trung-thu",
+                _festival_form(term, calendar="amlich", month="13", day="thirty", **{"until.month": "9"}))
+    assert bad.status_code == 400
+    assert {"calendar_rule.month", "calendar_rule.day", "calendar_rule.until"} <= set(
+        re.findall(r'<li data-field="([^"]+)"', _text(bad)))
+    announced = _post(admin, "/staff/terms/festivals/trung-thu",
+                      _festival_form(term, calendar="hijri", month="9", day="1", announced="1"))
+    assert announced.status_code == 302
+    assert terms.get_term(archive, "festivals", "trung-thu").data["calendar_rule"] == {
+        "calendar": "hijri", "month": 9, "day": 1, "announced": True, "leap_month": "regular"}
+    assert archive.calendar.occurrences(2026, "trung-thu") == []  # announced only, and none announced
+
+
+def test_every_audit_action_has_a_label_in_both_languages(app, users):
+    """The audit page's action filter lists every action by its translated name, never its code."""
+    from archive import audit as audit_log
+
+    admin = _client(app, "admin1")
+    shown = {}
+    for lang in ("vi", "en"):
+        page = _text(admin.get(f"/{lang}/staff/admin/audit"))
+        shown[lang] = dict(re.findall(r'<option value="([a-z_]+)"[^>]*>([^<]+)</option>', page))
+        assert set(audit_log.ACTIONS) <= set(shown[lang])
+        assert not [a for a in audit_log.ACTIONS if shown[lang][a] == a], lang
+    assert shown["vi"]["term_merge"] != shown["en"]["term_merge"]
+
+
+def test_announced_dates_are_edited_in_the_festival_form(app, archive, users):
+    admin = _client(app, "admin1")
+    form = _text(admin.get("/en/staff/terms/festivals/kate"))
+    assert 'value="2025-10-20"' in form and 'value="thanhnien-kate-2025"' in form
+    term = terms.get_term(archive, "festivals", "kate")
+    shipped = term.data["announced_dates"]
+    rows = {"announced_dates.start": [r["start"] for r in shipped] + ["2026-10-09"],
+            "announced_dates.end": [r["end"] for r in shipped] + ["2026-10-11"],
+            "announced_dates.source": [r["source"] for r in shipped] + ["https://example.org/kate-2026"]}
+    rule = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in term.data["calendar_rule"].items()}
+    saved = _post(admin, "/staff/terms/festivals/kate", {**_festival_form(term, **rule), **rows})
+    assert saved.status_code == 302
+    [occurrence] = archive.calendar.occurrences(2026, "kate")
+    assert (occurrence.start, occurrence.end) == (date(2026, 10, 9), date(2026, 10, 11))
+    assert terms.get_term(archive, "festivals", "kate").data["announced_dates"][-1] == {
+        "year": 2026, "start": "2026-10-09", "end": "2026-10-11", "source": "https://example.org/kate-2026"}
+    term = terms.get_term(archive, "festivals", "kate")
+    bad = _post(admin, "/staff/terms/festivals/kate", {**_festival_form(term, **rule),
+                                                       "announced_dates.start": ["2026-10-09"],
+                                                       "announced_dates.end": ["9 October"],
+                                                       "announced_dates.source": [""]})
+    assert bad.status_code == 400
+    assert {"announced_dates.0.end", "announced_dates.0.source"} <= set(
+        re.findall(r'<li data-field="([^"]+)"', _text(bad)))
+    emptied = _post(admin, "/staff/terms/festivals/kate", {**_festival_form(term, **rule),
+                                                           "announced_dates.start": [""]})
+    assert emptied.status_code == 302
+    assert terms.get_term(archive, "festivals", "kate").data["announced_dates"] == []  # kept empty, not re-seeded
+    assert archive.calendar.occurrences(2025, "kate") == []

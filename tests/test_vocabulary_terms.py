@@ -66,12 +66,19 @@ def test_new_site_and_subject_show_at_once_in_search_and_the_item_page(archive, 
                         editor, expected_version=item.version)
     assert _facet(archive, "place") == {"nha-tho-duc-ba": 1}
     assert _ids(archive, place="nha-tho-duc-ba") == {item.id}
+    assert _facet(archive, "subject") == {"lanterns": 2, "bells": 1}  # the new subject, counted at once
+    assert _ids(archive, subject="bells") == {item.id}
     assert _ids(archive, "bells") == {item.id}  # the subject's English label finds the item described in Vietnamese
     client = create_app(archive.settings, archive).test_client()
     page = client.get(f"/en/items/{item.id}").get_data(as_text=True)
     assert "Saigon Notre-Dame Cathedral" in page and "01 Paris Commune Street" in page and "chuông" in page
     found = client.get("/en/search?q=bells").get_data(as_text=True)
     assert "Mid-autumn lanterns" in found and "Saigon Notre-Dame Cathedral" in found  # the hit and its place facet
+    assert 'data-facet="subject" data-value="bells"' in found  # and its subject facet, labelled
+    filtered = client.get("/vi/search?subject=bells").get_data(as_text=True)
+    assert "Lồng đèn trung thu" in filtered and "Đêm hội" not in filtered and "Chủ đề: chuông" in filtered
+    api = client.get("/api/search?q=bells").get_json()["facets"]["subject"]
+    assert {"value": "bells", "count": 1, "label": {"vi": "chuông", "en": "bells"}} in api
 
 
 def test_a_second_process_sees_a_new_term_at_its_next_look_up(archive, people, settings):
@@ -88,7 +95,10 @@ def test_merging_subjects_repoints_items_and_search(archive, people, item_ids):
     admin = people["admin"]
     terms.add_term(archive, admin, "subjects", {"id": "paper-lanterns", "label": {"vi": "đèn giấy",
                                                                                   "en": "paper lanterns"}})
+    assert _facet(archive, "subject") == {"lanterns": 2}
     moved = terms.merge_terms(archive, admin, "subjects", "lanterns", "paper-lanterns")
+    assert _facet(archive, "subject") == {"paper-lanterns": 2}  # only the survivor, at once
+    assert _ids(archive, subject="paper-lanterns") == set(item_ids) and _ids(archive, subject="lanterns") == set()
     assert sorted(moved) == sorted(item_ids)
     for item_id in item_ids:
         record = editing.item_for_edit(archive, item_id).record
@@ -291,3 +301,44 @@ def test_a_place_renamed_is_found_by_its_new_name(archive, people, item_ids):
     terms.edit_term(archive, admin, "places", place["id"],
                     {**place, "label": {**place["label"], "en": "Cantonese Hall"}})
     assert _ids(archive, "cantonese") == {item.id}  # its items were reindexed with the new label
+
+
+def test_announced_festival_dates_are_part_of_the_festival_term(archive, people, tmp_path):
+    """The shipped festival_dates.json seeds each festival's ``announced_dates``; staff add one as an edit (a version,
+    restorable) and the calendar reads the catalog at once; an export carries them."""
+    admin = people["admin"]
+    kate = archive.vocab.get("festivals", "kate")
+    assert {"year": 2025, "start": "2025-10-20", "end": "2025-10-22", "source": "thanhnien-kate-2025"} in \
+        kate["announced_dates"]
+    assert "thanhnien-kate-2025" in {s["id"] for s in archive.vocab.document("festivals")["sources"]}
+    assert archive.calendar.occurrences(2026, "kate") == []
+    added = {"year": 2026, "start": "2026-10-09", "end": "2026-10-11", "source": "https://example.org/kate-2026"}
+    version = terms.edit_term(archive, admin, "festivals", "kate",
+                              {**kate, "announced_dates": [*kate["announced_dates"], added]})
+    [occurrence] = archive.calendar.occurrences(2026, "kate")
+    assert (occurrence.start.isoformat(), occurrence.end.isoformat(), occurrence.source) == \
+        ("2026-10-09", "2026-10-11", "https://example.org/kate-2026")
+    terms.restore_term(archive, admin, "festivals", "kate", version - 1)
+    assert archive.calendar.occurrences(2026, "kate") == []
+    with pytest.raises(InvalidRecord) as caught:
+        terms.edit_term(archive, admin, "festivals", "kate", {**kate, "announced_dates": [
+            {"year": 2027, "start": "2026-10-09", "end": "2026-10-01", "source": ""}, {"start": "soon"}]})
+    assert {p.field for p in caught.value.problems} == {
+        "announced_dates.0.year", "announced_dates.0.end", "announced_dates.0.source", "announced_dates.1.start",
+        "announced_dates.1.end", "announced_dates.1.source"}
+    terms.export(archive, tmp_path / "out")
+    exported = json.loads((tmp_path / "out" / "festivals.json").read_text("utf-8"))
+    assert {t["id"]: t for t in exported["terms"]}["kate"]["announced_dates"] == kate["announced_dates"]
+
+
+def test_a_festival_staff_changed_before_announced_dates_were_terms_gets_them_at_the_next_seed(archive, people):
+    """An archive upgraded to this version: festival terms staff had changed keep their changes and gain the shipped
+    announced dates (they were in a separate file before), so the calendar loses none."""
+    kate = archive.vocab.get("festivals", "kate")
+    older = {k: v for k, v in kate.items() if k != "announced_dates"}  # as staff saved it before this version
+    terms.edit_term(archive, people["admin"], "festivals", "kate", {**older, "label": {**older["label"],
+                                                                                        "en": "Katê"}})
+    assert terms.seed(archive.catalog, Vocabularies()) == 1
+    seeded = archive.vocab.get("festivals", "kate")
+    assert seeded["label"]["en"] == "Katê" and seeded["announced_dates"] == kate["announced_dates"]
+    assert terms.seed(archive.catalog, Vocabularies()) == 0

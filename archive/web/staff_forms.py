@@ -206,7 +206,10 @@ def labels(kind: str) -> dict[str, str]:
                 "role_change": _("Role change"), "password_change": _("Password change"), "upload": _("Upload"),
                 "ingest_done": _("Ingest done"), "ingest_rejected": _("Ingest rejected"), "create": _("Created"),
                 "edit": _("Edit"), "revert": _("Revert"), "publish": _("Publish"), "unpublish": _("Unpublish"),
-                "access_change": _("Access change"),
+                "access_change": _("Access change"), "term_create": _("Term or collection added"),
+                "term_propose": _("Term proposed"), "term_edit": _("Term or collection changed"),
+                "term_approve": _("Term approved"), "term_delete": _("Term or collection deleted"),
+                "term_restore": _("Term or collection restored"), "term_merge": _("Terms merged"),
                 "home_curate": _("Home page features changed"),
                 "caption_add": _("Captions added"), "caption_replace": _("Captions replaced"),
                 "caption_remove": _("Captions removed")}
