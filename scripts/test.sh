@@ -16,4 +16,5 @@ TEST_CATALOG=postgresql .venv/bin/pytest -q \
   tests/test_concurrent_saves.py tests/test_access_levels.py tests/test_access_leaks.py tests/test_search_indexing.py \
   tests/test_staff_web.py tests/test_uploads_jobs.py tests/test_shared_queue.py tests/test_oai.py tests/test_open_data.py tests/test_bags.py \
   tests/test_backup.py tests/test_page_cache.py tests/test_vocabulary_terms.py tests/test_home_curation.py \
-  tests/test_staff_terms.py tests/test_exhibit_store.py tests/test_staff_exhibits.py
+  tests/test_staff_terms.py tests/test_exhibit_store.py tests/test_staff_exhibits.py \
+  tests/test_staff_captions.py tests/test_iiif_content_search.py
