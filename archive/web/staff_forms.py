@@ -202,5 +202,6 @@ def labels(kind: str) -> dict[str, str]:
                 "ingest_done": _("Ingest done"), "ingest_rejected": _("Ingest rejected"), "create": _("Created"),
                 "edit": _("Edit"), "revert": _("Revert"), "publish": _("Publish"), "unpublish": _("Unpublish"),
                 "access_change": _("Access change"),
-                "home_curate": _("Home page features changed")}
+                "home_curate": _("Home page features changed"), "ocr_rerun": _("OCR run again"),
+                "ocr_correct": _("OCR text corrected")}
     raise KeyError(kind)
