@@ -193,7 +193,8 @@ def request_rerun(archive, item_id: str, actor: Viewer) -> int:
         if not any(m.kind == "image" for m in item.media):
             raise BadParameter("item", "it has no image to read")
         queue_pages(work.session, item, every=True)
-        count = work.session.execute(update(OcrPage).where(OcrPage.item_id == item_id, OcrPage.status != "running")
+        # Running pages too: one a dead worker left running is read again (a page read twice is only a version more).
+        count = work.session.execute(update(OcrPage).where(OcrPage.item_id == item_id)
                                      .values(status="queued")).rowcount
         work.audit(actor, "ocr_rerun", f"item:{item_id}", {"pages": count})
     return count

@@ -87,9 +87,12 @@ def _join(words: list[str]) -> str:
 def read_page(path: Path, record: dict) -> dict:
     """OCR one image (in a worker process); the result is what archive.ocr_text.store keeps."""
     wanted, missing = languages_for(record)
-    with Image.open(path) as im:
-        width, height = im.size
-    result = {"width": width, "height": height, "missing": missing, "engine": engine()}
+    result = {"missing": missing, "engine": engine()}
+    try:
+        with Image.open(path) as im:
+            result.update(width=im.width, height=im.height)
+    except OSError as exc:
+        return {**result, "status": "failed", "error": f"{path.name}: {exc}", "words": [], "text": ""}
     if not wanted:
         return {**result, "status": "no_model", "words": [], "text": ""}
     lang = "+".join(wanted)
@@ -97,7 +100,7 @@ def read_page(path: Path, record: dict) -> dict:
     try:
         data = pytesseract.image_to_data(str(path), lang=lang, output_type=pytesseract.Output.DICT,
                                          timeout=TIMEOUT_SECONDS)
-    except (RuntimeError, pytesseract.TesseractError) as exc:  # RuntimeError: the timeout
+    except (RuntimeError, OSError, pytesseract.TesseractError) as exc:  # RuntimeError: the timeout
         return {**result, "status": "failed", "error": str(exc)[:1000], "words": [], "text": ""}
     words, lines = [], {}
     for i, text in enumerate(data["text"]):
@@ -129,12 +132,12 @@ def run_pending(archive) -> int:
 
 
 def derive(archive, *, only_missing: bool) -> int:
-    """``heritage derive``: read again the images of every item that wants OCR (``only_missing``: those never read
-    or last failed), in worker processes; returns pages read."""
+    """``heritage derive``: read all pages again (after queuing the images of items that want OCR and have none;
+    ``only_missing``: only the pages never read or last failed), in worker processes; returns pages read."""
     with archive.catalog.writing() as s:
         for item in s.scalars(select(Item)):
             ocr_text.queue_pages(s, item)
-        rows = select(OcrPage.id).where(OcrPage.status != "running")
+        rows = select(OcrPage.id)  # running ones too: a dead worker's are read again, a live one's twice
         if only_missing:
             rows = rows.where(OcrPage.status.in_(("queued", "failed")))
         wanted = list(s.scalars(rows))

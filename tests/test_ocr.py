@@ -140,6 +140,11 @@ def test_only_cham_is_recorded_as_no_model(tmp_path):
     assert result["status"] == "no_model" and result["missing"] == ["cjm", "Cham"] and result["words"] == []
 
 
+def test_an_unreadable_image_is_recorded_as_failed(tmp_path):
+    result = ocr.read_page(tmp_path / "gone.png", {"languages": ["vie"]})
+    assert result["status"] == "failed" and "gone.png" in result["error"]
+
+
 def test_derive_reads_the_pages_again(read):
     with read.catalog.session() as s:
         before = {r.id: r.version for r in s.scalars(select(OcrPage))}
@@ -222,6 +227,8 @@ def test_a_correction_of_another_items_page_is_not_found(read, editor):
 def test_run_again_queues_the_item_audited_and_the_worker_reads_it(read, editor):
     item_id = _item_of(read, "cham-akhar-chart.png")
     [before] = _pages(read, "cham-akhar-chart.png")
+    with read.catalog.session() as s:  # as a worker killed while reading it leaves it
+        s.get(OcrPage, before.id).status = "running"
     token = page_token(editor, f"/vi/staff/items/{item_id}")
     assert editor.post(f"/vi/staff/items/{item_id}/text/run", data={"csrf_token": token}).status_code == 302
     assert _pages(read, "cham-akhar-chart.png")[0].status == "queued"
