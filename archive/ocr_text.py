@@ -199,7 +199,3 @@ def request_rerun(archive, item_id: str, actor: Viewer) -> int:
         work.audit(actor, "ocr_rerun", f"item:{item_id}", {"pages": count})
     return count
 
-
-def history(session: Session, page_id: int) -> list[OcrVersion]:
-    """Oldest first."""
-    return list(session.scalars(select(OcrVersion).where(OcrVersion.page_id == page_id).order_by(OcrVersion.number)))

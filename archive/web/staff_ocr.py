@@ -51,8 +51,6 @@ def correct(item_id: str, page_id: int):
     if "text" not in request.form:
         raise BadParameter("text", _("The corrected text is missing."))
     text = request.form["text"]
-    if len(text) > ocr_text.MAX_TEXT:
-        raise BadParameter("text", _("At most %(most)s characters.", most=ocr_text.MAX_TEXT))
     expected = number_arg("version", request.form, minimum=1, maximum=MAX_ID)
     try:
         number = ocr_text.correct(_archive(), item_id, page_id, text, current_viewer(), expected_version=expected)
