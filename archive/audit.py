@@ -13,7 +13,8 @@ from .catalog.models import AuditEntry
 ACTIONS = ("login", "login_failed", "login_throttled", "logout", "user_add", "user_disable", "user_enable",
            "role_change", "password_change", "upload", "ingest_done", "ingest_rejected", "create", "edit", "revert",
            "publish", "unpublish", "access_change", "term_create", "term_propose", "term_edit", "term_approve", "term_delete",
-           "term_restore", "term_merge", "home_curate", "caption_add", "caption_replace", "caption_remove")
+           "term_restore", "term_merge", "home_curate", "caption_add", "caption_replace", "caption_remove",
+           "ocr_rerun", "ocr_correct")
 CSV_COLUMNS = ("at", "username", "action", "target", "details", "remote_addr")
 
 

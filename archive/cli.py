@@ -75,7 +75,19 @@ def ingest(obj: _Context, paths: tuple[Path, ...], metadata: Path | None, quiet:
     """Ingest media files and folders (recursively), described by an optional metadata CSV."""
     from ingest.pipeline import Ingest
 
-    _finish(Ingest(obj.writer, progress=not quiet).run(list(paths), metadata))
+    archive = obj.writer
+    summary = Ingest(archive, progress=not quiet).run(list(paths), metadata)
+    _read_text_soon(archive, summary)
+    _finish(summary)
+
+
+def _read_text_soon(archive: Archive, summary: Summary) -> None:
+    """Images the ingest queued for OCR are read by the worker (`heritage worker`, or the one `heritage serve`
+    runs)."""
+    from .jobs import read_text_soon
+
+    if summary.new or summary.updated:
+        read_text_soon(archive)
 
 
 @main.command("import-records")
@@ -159,10 +171,14 @@ def import_bag_cmd(obj: _Context, bags: tuple[Path, ...]) -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.pass_obj
 def derive(obj: _Context, missing: bool, quiet: bool) -> None:
-    """Rebuild derivatives (thumbnails, tiles, web audio and video) from the stored originals."""
+    """Rebuild derivatives (thumbnails, tiles, web audio and video) and the OCR text of documents from the stored
+    originals."""
+    from ingest import ocr
     from ingest.derive import derive as run_derive
 
-    _finish(run_derive(obj.archive, only_missing=missing, progress=not quiet))
+    summary = run_derive(obj.archive, only_missing=missing, progress=not quiet)
+    click.echo(f"ocr: {ocr.derive(obj.writer, only_missing=missing)} page(s) read")
+    _finish(summary)
 
 
 @main.command()
@@ -196,6 +212,7 @@ def demo(obj: _Context, samples: Path) -> None:
     collections = import_collections(archive, samples / "collections.json")
     click.echo(f"collections: {len(collections.new)} loaded")
     summary = Ingest(archive).run([samples], samples / "metadata.csv")
+    _read_text_soon(archive, summary)
     summary.rejected[:0] = collections.rejected
     exhibits = import_directory(archive, samples / "exhibits")  # after the ingest: exhibits point at its items
     _echo_exhibits(exhibits)

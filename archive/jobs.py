@@ -14,6 +14,7 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from sqlalchemy import select, update
 
+from ingest import ocr as ingest_ocr
 from ingest.pipeline import Ingest
 
 from . import audit, harvest, open_data
@@ -81,7 +82,8 @@ def _huey(data_dir: str, url: str) -> Huey:
 def queue(data_dir: str, url: str = "") -> Huey:
     """The queue of one data directory (``url``: the queue_url setting), with its tasks registered (the same in the
     web and the worker process): ingesting an upload, and once a minute applying what waits in the index outbox
-    (changes made while search was down reach the index without a restart), offering ended embargoes to harvesters
+    (changes made while search was down reach the index without a restart), reading the text of queued images
+    (ingest.ocr; at once when asked by ``read_text_soon``, and once a minute for anything left), offering ended embargoes to harvesters
     and rebuilding the open data package when needed.
 
     The tasks open the archive of ``data_dir`` once per process, from the process's settings (HERITAGE_*).
@@ -92,6 +94,14 @@ def queue(data_dir: str, url: str = "") -> Huey:
     @huey.task(name="ingest_upload")
     def ingest_upload(job_id: int) -> None:
         run_job(archive(), job_id)
+
+    @huey.task(name="ocr_pages")
+    def ocr_pages() -> None:
+        ingest_ocr.run_pending(archive())
+
+    @huey.periodic_task(crontab(minute="*"), name="ocr_catch_up")
+    def ocr_catch_up() -> None:
+        ingest_ocr.run_pending(archive())  # pages queued while no worker ran, or whose message was lost
 
     @huey.periodic_task(crontab(minute="*"), name="index_catch_up")
     def index_catch_up() -> None:
@@ -105,13 +115,18 @@ def queue(data_dir: str, url: str = "") -> Huey:
     def open_data_build() -> None:
         open_data.build(archive())  # only when what the public sees has changed since the last build
 
-    huey.ingest_upload, huey.index_catch_up = ingest_upload, index_catch_up
+    huey.ingest_upload, huey.index_catch_up, huey.ocr_pages = ingest_upload, index_catch_up, ocr_pages
     huey.harvest_sync, huey.open_data_build = harvest_sync, open_data_build
     return huey
 
 
 def enqueue(archive: Archive, job_id: int) -> None:
     queue(str(archive.settings.data_path), archive.settings.queue_url).ingest_upload(job_id)
+
+
+def read_text_soon(archive: Archive) -> None:
+    """Ask a worker to read the images queued for OCR now (they are read within a minute anyway)."""
+    queue(str(archive.settings.data_path), archive.settings.queue_url).ocr_pages()
 
 
 def recover(archive: Archive) -> list[int]:
@@ -224,6 +239,8 @@ def run_job(archive: Archive, job_id: int) -> None:
         with archive.catalog.session() as s:
             known = service.media_by_sha(s, [sha]).get(sha)
             item_id = known.item_id if known else None
+        if summary.new or summary.updated:
+            read_text_soon(archive)
         _set(archive, job_id, state="done", item_id=item_id,
              reasons=[] if summary.new else [Reason("already_in_archive")])
         if not summary.new and not summary.updated:  # nothing committed, so the ingest audited nothing

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from archive import ocr_text
 from archive.catalog import service
 from archive.catalog.models import IngestRun, Item
 from archive.context import Archive
@@ -199,6 +200,7 @@ class Ingest:
                                         original_name=vtt.name, techmd=r.techmd, derivatives=None, position=0,
                                         parent=by_sha[media_sha], language=lang)
             summary.files_stored += sum(isinstance(r, FileDone) for r in p.results.values())
+            ocr_text.queue_pages(s, item)  # the worker reads the text in its images (ingest.ocr)
             work.reindex(item.id)
             if self.actor is not None:
                 work.audit(self.actor, "ingest_done", f"item:{item.id}",

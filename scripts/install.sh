@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(ffmpeg libvips-tools espeak-ng sox fonts-noto-core fonts-noto-cjk fonts-khmeros libmagic1 libraqm0
               chromium nginx-light wrk maven openjdk-17-jre-headless postgresql
-              redis-server openssl)
+              redis-server openssl
+              tesseract-ocr tesseract-ocr-vie tesseract-ocr-khm tesseract-ocr-chi-sim tesseract-ocr-chi-tra
+              tesseract-ocr-chi-tra-vert)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

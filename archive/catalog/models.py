@@ -353,3 +353,47 @@ class HarvestSet(Base):
     item_id: Mapped[str] = mapped_column(String(64), ForeignKey("harvest_records.item_id", ondelete="CASCADE"),
                                          primary_key=True)
     spec: Mapped[str] = mapped_column(String(200), primary_key=True, index=True)
+
+
+class OcrPage(Base):
+    """The text found by OCR in one image of an item (ingest.ocr, read through archive.ocr_text): its words with
+    their boxes in the image's pixels, the plain text, the engine and language data that read it, and a staff
+    correction. Kept apart from the catalogued description; ``version`` makes corrections compare-and-set."""
+
+    __tablename__ = "ocr_pages"
+    __table_args__ = (UniqueConstraint("media_file_id", name="uq_ocr_pages_media_file"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    media_file_id: Mapped[int] = mapped_column(ForeignKey("media_files.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(64), ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued|running|done|no_model|failed
+    languages: Mapped[str | None] = mapped_column(String(200))  # Tesseract's, as passed to it: "khm+vie+eng"
+    missing: Mapped[list] = mapped_column(JSON, default=list)  # the record's languages/scripts no model reads: ["cjm"]
+    engine: Mapped[str | None] = mapped_column(String(100))  # "tesseract 5.3.0"
+    data: Mapped[dict] = mapped_column(JSON, default=dict)  # language -> checksum of the traineddata file used
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    words: Mapped[list] = mapped_column(JSON, default=list)  # [text, x, y, w, h, conf, block, line] in image pixels
+    text: Mapped[str] = mapped_column(Text, default="")
+    corrected_text: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class OcrVersion(Base):
+    """One saved state of a page's text: what OCR read (action ``ocr``) or what staff corrected it to (``correct``)."""
+
+    __tablename__ = "ocr_versions"
+    __table_args__ = (UniqueConstraint("page_id", "number", name="uq_ocr_versions_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("ocr_pages.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))  # ocr | correct
+    text: Mapped[str] = mapped_column(Text)
+    languages: Mapped[str | None] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

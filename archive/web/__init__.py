@@ -7,11 +7,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..context import Archive
 from ..settings import Settings
 from . import (api, auth, errors, iiif, oai, open_data, pages, site, staff, staff_admin, staff_exhibits, staff_home,
-               staff_terms, staff_uploads)
+               staff_ocr, staff_terms, staff_uploads)
 
 # The staff blueprints live under the pages' /{lang}/ prefix (sharing its language handling and error pages).
 for _staff_bp in (auth.bp, staff.bp, staff_uploads.bp, staff_uploads.api, staff_admin.bp, staff_terms.bp,
-                  staff_home.bp, staff_exhibits.bp):
+                  staff_home.bp, staff_exhibits.bp, staff_ocr.bp):
     _staff_bp.after_request(auth.no_store)
     pages.bp.register_blueprint(_staff_bp)
 

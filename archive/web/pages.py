@@ -16,8 +16,8 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from search.errors import BadQuery, SearchUnavailable
 from search.request import request_from_params
 
-from .. import (browse, citation, exhibit_pages, exhibit_search, exhibit_store, home_curation, open_data, places,
-               searching, timeline)
+from .. import (browse, citation, exhibit_pages, exhibit_search, exhibit_store, home_curation, ocr_text, open_data,
+               places, searching, timeline)
 from ..access import Viewer
 from ..access import scope as access_scope
 from ..calendar import lunar_date_in_year
@@ -28,7 +28,7 @@ from . import seo
 from .page_cache import cached
 from .params import calendar_year, number_arg, page_number
 from .auth import current_viewer
-from .present import absolute, pick, type_name
+from .present import absolute, pick, term, type_name
 
 TERM_PAGES = {"community": "communities", "festival": "festivals", "place": "places"}
 NOT_PAGES = ("api", "iiif", "media", "assets", "static", "open-data", "oai")  # their errors stay JSON (archive/web/errors.py)
@@ -270,7 +270,21 @@ def item_context(page: browse.ItemPage) -> dict:
     csl = _csl_item(page)
     return {"item": page, "title": title, "url": url, "lunar_days": _lunar_days(page.record), "jsonld": seo.item_jsonld(page, _archive().vocab, g.lang),
             "citations": {style: Markup(citation.render(csl, style, g.lang)) for style in citation.STYLES},
-            "bibtex": citation.bibtex(csl, edtf=page.record.get("date"))}
+            "bibtex": citation.bibtex(csl, edtf=page.record.get("date")), "ocr_pages": _ocr_pages(page.id),
+            "ocr_missing_names": _ocr_missing_names}
+
+
+def _ocr_pages(item_id: str) -> list[ocr_text.OcrPageText]:
+    archive = _archive()
+    with archive.catalog.session() as s:
+        return ocr_text.visible_pages(s, item_id, current_viewer())
+
+
+def _ocr_missing_names(codes) -> str:
+    """The languages OCR could not read in the page's language, or the scripts when no language is named."""
+    languages = [c for c in codes if c.islower()]
+    vocabulary, codes = ("languages", languages) if languages else ("scripts", codes)
+    return ", ".join(pick(found["label"]).text if (found := term(vocabulary, c)) else c for c in codes)
 
 
 def _lunar_days(record: dict) -> tuple[date, date] | None:

@@ -186,7 +186,7 @@ def changes(before: dict, after: dict, vocab) -> list[tuple[str, Markup]]:
 
 
 def labels(kind: str) -> dict[str, str]:
-    """Translated names: ``role``, ``status`` (of an item), ``access``, ``job`` (state) and ``action`` (audit)."""
+    """Translated names: ``role``, ``status`` (of an item), ``access``, ``job`` (state), ``ocr`` (a page's state) and ``action`` (audit)."""
     if kind == "role":
         return {"admin": _("Administrator"), "editor": _("Editor"), "contributor": _("Contributor"),
                 "researcher": _("Researcher")}
@@ -198,6 +198,9 @@ def labels(kind: str) -> dict[str, str]:
     if kind == "job":
         return {"queued": _("Waiting"), "running": _("Processing"), "done": _("Done"), "rejected": _("Rejected"),
                 "failed": _("Failed")}
+    if kind == "ocr":
+        return {"queued": _("Waiting"), "running": _("Processing"), "done": _("Done"),
+                "no_model": _("No OCR model for the item's languages"), "failed": _("Failed")}
     if kind == "action":
         return {"login": _("Signed in"), "login_failed": _("Failed sign-in"),
                 "login_throttled": _("Sign-in refused (too many failures)"), "logout": _("Signed out"),
@@ -212,5 +215,6 @@ def labels(kind: str) -> dict[str, str]:
                 "term_restore": _("Term or collection restored"), "term_merge": _("Terms merged"),
                 "home_curate": _("Home page features changed"),
                 "caption_add": _("Captions added"), "caption_replace": _("Captions replaced"),
-                "caption_remove": _("Captions removed")}
+                "caption_remove": _("Captions removed"), "ocr_rerun": _("OCR run again"),
+                "ocr_correct": _("OCR text corrected")}
     raise KeyError(kind)
