@@ -22,6 +22,8 @@ from search.errors import SearchUnavailable
 
 from . import generation
 from .catalog.models import IndexOutbox, Item
+from .filestore import FileStore
+from .passages import passages_of
 from .processes import exclusive, worker_pool
 from .vocabularies import Vocabularies
 
@@ -30,13 +32,15 @@ log = logging.getLogger(__name__)
 CHUNK = 500
 
 
-def source_of(item: Item) -> Source:
-    """The parts of an item its search document is built from, as plain values."""
+def source_of(item: Item, store: FileStore) -> Source:
+    """The parts of an item its search document is built from, as plain values (with the text located in its
+    media, read from the store)."""
     media = item.media
     return Source(id=item.id, type=item.type, status=item.status, access=item.access, record=item.record,
                   date_start=item.date_start, date_end=item.date_end, embargo_until=item.embargo_until,
                   collections=[(c.id, c.title) for c in item.collections],
-                  media={"kind": media[0].kind, "sha256": media[0].sha256} if media else None)
+                  media={"kind": media[0].kind, "sha256": media[0].sha256} if media else None,
+                  passages=passages_of(item, store))
 
 
 def _index_lock(archive) -> ContextManager[None]:
@@ -49,11 +53,11 @@ _OPTIONS = (selectinload(Item.collections), selectinload(Item.files))
 
 def _all_sources(archive) -> Iterator[list[Source]]:
     """The sources of every item, in id order, a chunk at a time (one short read transaction per chunk)."""
-    after = ""
+    after, store = "", archive.store
     while True:
         with archive.catalog.session() as s:
             items = s.scalars(select(Item).options(*_OPTIONS).where(Item.id > after).order_by(Item.id).limit(CHUNK))
-            sources = [source_of(item) for item in items]
+            sources = [source_of(item, store) for item in items]
         if not sources:
             return
         yield sources
@@ -98,10 +102,11 @@ def _runs(archive, encode, vocab: Vocabularies, workers: int) -> Iterator[tuple[
 def _documents(archive, ids: list[str]) -> Iterator[IndexDocument | str]:
     """Documents of the given items, in the order given; the id of an item that is no longer in the catalog
     instead of its document."""
+    store = archive.store
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         with archive.catalog.session() as s:
-            sources = {item.id: source_of(item)
+            sources = {item.id: source_of(item, store)
                        for item in s.scalars(select(Item).options(*_OPTIONS).where(Item.id.in_(chunk)))}
         with archive.vocab.pinned():
             documents = [build_document(sources[id_], archive.vocab) if id_ in sources else id_ for id_ in chunk]

@@ -22,8 +22,10 @@ from .analysis import STREAMS, analyze
 GROUPS = ("title", "subject", "creator", "all")
 PHRASE_STREAMS = ("folded", "han")  # indexed with positions, for phrases
 TEXT_FIELDS = tuple(f"{group}_{stream}" for group in GROUPS for stream in STREAMS)
-FACETS = ("community", "festival", "type", "place", "language", "decade", "collection")
-MULTI_VALUED = frozenset({"language", "decade", "collection"})
+FACETS = ("community", "festival", "type", "place", "language", "decade", "collection", "transcript",
+          "transcript_language")
+MULTI_VALUED = frozenset({"language", "decade", "collection", "transcript_language"})
+HAS_TRANSCRIPT = "yes"  # the one value of the ``transcript`` facet
 KEYWORDS = (*FACETS, "access", "status")
 SORT_KEYS = ("title_sort_vi", "title_sort_en")
 MAX_DECADES = 30  # an item dated 1700/2000 is not placed in every decade between
@@ -31,6 +33,22 @@ MAX_DECADES = 30  # an item dated 1700/2000 is not placed in every decade betwee
 
 def text_field(group: str, stream: str) -> str:
     return f"{group}_{stream}"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Text located inside an item's media, indexed as the item's text (never mixed into its description): a
+    caption cue (``kind`` cue, ``locator`` {"start", "end"} in seconds, plus the media file's "media" checksum), or
+    text found in an image (``kind`` ocr, ``locator`` {"canvas", "xywh"}). A hit lists the passages it matches with
+    their locators (search.highlight.passages), so a page can open the media at that place."""
+
+    kind: str
+    lang: str | None  # BCP 47 tag
+    text: str
+    locator: dict
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "lang": self.lang, "text": self.text, "locator": self.locator}
 
 
 @dataclass
@@ -47,6 +65,7 @@ class Source:
     embargo_until: date | None = None  # stored as a date, so an embargo ends in search without a reindex
     collections: list[tuple[str, dict]] = field(default_factory=list)  # (id, title language map)
     media: dict | None = None  # the first media file: {"kind", "sha256"}
+    passages: list[Passage] = field(default_factory=list)  # archive.passages.passages_of
 
 
 @dataclass
@@ -132,6 +151,9 @@ def build_document(source: Source, vocab: Vocabularies) -> IndexDocument:
     for _, title in source.collections:
         for lang, label in title.items():
             add("all", label, lang, label=True)
+    for passage in source.passages:  # one value each: a phrase never spans two cues
+        add("all", passage.text, passage.lang)
+    transcripts = [p.lang for p in source.passages if p.kind == "cue"]
 
     start, end = day_number(source.date_start), day_number(source.date_end)
     keywords = {
@@ -142,6 +164,8 @@ def build_document(source: Source, vocab: Vocabularies) -> IndexDocument:
         "language": list(dict.fromkeys(record.get("languages", []))),
         "decade": decades(start, end) if start is not None and end is not None else [],
         "collection": list(dict.fromkeys(cid for cid, _ in source.collections)),
+        "transcript": [HAS_TRANSCRIPT] if transcripts else [],
+        "transcript_language": list(dict.fromkeys(lang for lang in transcripts if lang)),
         "access": [source.access],
         "status": [source.status],
     }
@@ -152,6 +176,8 @@ def build_document(source: Source, vocab: Vocabularies) -> IndexDocument:
         "date": record.get("date"), "languages": record.get("languages", []),
         "collections": [cid for cid, _ in source.collections], "media": source.media,
     }
+    if source.passages:
+        display["passages"] = [p.as_dict() for p in source.passages]
     return IndexDocument(id=source.id, text=dict(text), keywords={k: v for k, v in keywords.items() if v},
                          date_start=start if end is not None else None, date_end=end if start is not None else None,
                          sort={f"title_sort_{lang}": sort_key(title, lang) for lang in SITE_LANGS}, display=display,
