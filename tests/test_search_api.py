@@ -63,7 +63,8 @@ def test_search_response_shape_and_labels(client):
     assert hit["highlight"]["title"] == "<mark>Mả</mark> tổ họ Lâm"
     assert {"type", "community", "festival", "place", "date"} <= set(hit)
     facets = body["facets"]
-    assert set(facets) == {"community", "festival", "type", "place", "language", "decade", "collection"}
+    assert set(facets) == {"community", "festival", "type", "place", "language", "decade", "collection", "transcript",
+                          "transcript_language"}
     assert facets["community"] == [{"value": "hoa", "count": 2, "label": {"vi": "Hoa", "en": "Hoa (ethnic Chinese)"}}]
     assert facets["collection"] == [{"value": "api-col", "count": 1,
                                      "label": {"vi": "Bộ sưu tập thử", "en": "Test collection"}}]

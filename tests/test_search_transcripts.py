@@ -3,6 +3,7 @@ their times (page language first), through the shared analysis (Vietnamese tones
 the transcript facets; and a restricted item's cues are never found by a viewer who may not see it."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,26 @@ def test_a_restricted_items_transcript_is_never_found_by_an_anonymous_visitor(lo
     assert "fr" not in dict(everything.facets["transcript_language"])
     assert everything.facets["transcript"] == [("yes", 3)]
     assert all("Sophal" not in str(hit.as_json()) for hit in everything.hits)
+
+
+def test_api_and_search_page_show_the_cue_hits_of_the_ingested_samples(client):
+    """The samples as `heritage demo` ingests them (captions stored, the item indexed through the outbox):
+    "thắp sáng" is only in the lantern video's Vietnamese captions, nowhere in media_samples/metadata.csv."""
+    assert "thắp sáng" not in (SAMPLES / "metadata.csv").read_text("utf-8").lower()
+    body = client.get("/api/search", query_string={"q": '"thắp sáng"', "lang": "en"}).get_json()
+    [hit] = body["hits"]
+    assert hit["type"] == "video"
+    [cue] = hit["passages"]
+    assert (cue["kind"], cue["lang"], cue["locator"]["start"], cue["locator"]["end"]) == ("cue", "vi", 0.8, 4.467)
+    assert "<mark>thắp</mark> <mark>sáng</mark>" in cue["text"]
+    assert [(f["value"], f["count"]) for f in body["facets"]["transcript_language"]] == [("en", 1), ("vi", 1)]
+    everything = client.get("/api/search").get_json()["facets"]
+    assert everything["transcript"][0]["value"] == "yes" and everything["transcript"][0]["count"] == 4
+    assert {f["value"]: f["label"]["en"] for f in everything["transcript_language"]} == {
+        "vi": "Vietnamese", "en": "English", "km": "Khmer"}
+    page = client.get("/vi/search", query_string={"q": "nhà sư"}).get_data(as_text=True)
+    link = re.search(r'<a class="cue-hit" href="/vi/items/([^"?]+)\?t=15.62"', page)
+    assert link, page
+    assert "<mark>nhà</mark> <mark>sư</mark>" in page
+    assert "?t=21.325" in page  # its second cue with the words, after the first
+    assert page.index("?t=15.62") < page.index("?t=21.325")
