@@ -2,10 +2,11 @@
 and the small display record hits are rendered from.
 
 Text field names are ``<group>_<stream>``: the groups are the fields a query can name (title, subject, creator)
-plus ``all`` (everything, descriptions included, and the vocabulary labels of the item's community, festival, place,
-type, languages and collections); the streams are those of search.analysis. The ``exact`` stream keeps only words
-whose diacritics fold away (the others are in ``folded`` already): it only serves to rank a query's own diacritics
-first. Each value is a list of tokens; values of a field never form a phrase across their boundary.
+plus ``all`` (everything, descriptions included, the vocabulary labels of the item's community, festival, place,
+type, languages and collections, and each passage of text located in its media: a transcript's cues); the streams
+are those of search.analysis. The ``exact`` stream keeps only words whose diacritics fold away (the others are in
+``folded`` already): it only serves to rank a query's own diacritics first. Each value is a list of tokens; values
+of a field never form a phrase across their boundary.
 """
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def text_field(group: str, stream: str) -> str:
 
 @dataclass(frozen=True)
 class Passage:
-    """Text located inside an item's media, indexed as the item's text (never mixed into its description): a
+    """Text located inside an item's media, searched like the rest of the item's text but shown apart: a
     caption cue (``kind`` cue, ``locator`` {"start", "end"} in seconds, plus the media file's "media" checksum), or
     text found in an image (``kind`` ocr, ``locator`` {"canvas", "xywh"}). A hit lists the passages it matches with
     their locators (search.highlight.passages), so a page can open the media at that place."""
@@ -65,7 +66,7 @@ class Source:
     embargo_until: date | None = None  # stored as a date, so an embargo ends in search without a reindex
     collections: list[tuple[str, dict]] = field(default_factory=list)  # (id, title language map)
     media: dict | None = None  # the first media file: {"kind", "sha256"}
-    passages: list[Passage] = field(default_factory=list)  # archive.passages.passages_of
+    passages: list[Passage] = field(default_factory=list)  # archive.passages.read
 
 
 @dataclass

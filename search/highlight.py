@@ -167,5 +167,5 @@ def passages(display: dict, terms: Terms, lang: str) -> list[dict]:
         return []
     found = [{"kind": p["kind"], "lang": p["lang"], "locator": p["locator"], "text": snippet(p["text"], terms)}
              for p in display.get("passages", ()) if spans(p["text"], terms)]
-    found.sort(key=lambda p: p["lang"] != lang)
+    found.sort(key=lambda p: (p["lang"] or "").split("-")[0].lower() != lang)
     return found[:MAX_PASSAGES]
