@@ -7,17 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from archive.access import EVERYTHING
-from archive.catalog.models import Item, MediaFile
 from archive.transcripts import read_cues
-from archive.uow import unit_of_work
 from archive.vocabularies import Vocabularies
 from search.documents import Passage, Source, build_document
 from search.labels import FacetLabels
 from search.request import SearchRequest
-from tests.media import make_wav
 from tests.test_search_contract import BACKENDS, dispose, make_backend
 
 SAMPLES = Path(__file__).resolve().parent.parent / "media_samples"
@@ -154,30 +150,3 @@ def test_api_and_search_page_show_the_cue_hits_of_the_ingested_samples(client):
     assert "?t=21.325" in page  # its second cue with the words, after the first
     assert page.index("?t=15.62") < page.index("?t=21.325")
 
-
-def _cue_hits(archive, q: str) -> list[tuple[str, str, float]]:
-    return [(hit.id, cue["lang"], cue["locator"]["start"])
-            for hit in archive.search.search(SearchRequest(q=q, scope=EVERYTHING)).hits for cue in hit.passages]
-
-
-def test_captions_follow_the_catalog_through_the_outbox_and_a_reindex(tmp_path, heritage, archive):
-    """Ingest stores a caption and queues its item; a caption removed in a unit of work takes its cues out of the
-    index; `heritage reindex` (the cues read in its analysis workers) finds them as the outbox did."""
-    d = tmp_path / "in"
-    make_wav(d / "drum.wav", seconds=3.0)
-    (d / "drum.vi.vtt").write_text("WEBVTT\n\n00:01.250 --> 00:02.500\nTiếng trống Paranưng vang lên.\n", "utf-8")
-    (d / "drum.en.vtt").write_text("WEBVTT\n\n00:00.500 --> 00:02.000\nThe Paranung drum sounds.\n", "utf-8")
-    assert heritage("ingest", "--quiet", d).exit_code == 0
-    with archive.catalog.session() as s:
-        item_id = s.scalars(select(Item.id)).one()
-    assert _cue_hits(archive, "trống vang") == [(item_id, "vi", 1.25)]
-    assert _cue_hits(archive, "drum sound") == [(item_id, "en", 0.5)]
-    with unit_of_work(archive) as work:
-        caption = work.session.scalars(select(MediaFile).where(MediaFile.kind == "caption",
-                                                               MediaFile.language == "vi")).one()
-        work.session.delete(caption)
-        work.reindex(item_id)
-    assert _cue_hits(archive, "trống vang") == []
-    assert archive.search.facets(SearchRequest(scope=EVERYTHING))["transcript_language"] == [("en", 1)]
-    assert heritage("reindex", "--quiet").exit_code == 0
-    assert _cue_hits(archive, "drum sound") == [(item_id, "en", 0.5)] and _cue_hits(archive, "trống vang") == []
