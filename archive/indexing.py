@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from dataclasses import replace
 from typing import ContextManager, Iterable, Iterator
 
 from sqlalchemy import delete, func, select
@@ -20,8 +21,9 @@ from tqdm import tqdm
 from search.documents import IndexDocument, Source, build_document
 from search.errors import SearchUnavailable
 
-from . import generation
+from . import generation, passages
 from .catalog.models import IndexOutbox, Item
+from .filestore import FileStore
 from .processes import exclusive, worker_pool
 from .vocabularies import Vocabularies
 
@@ -39,6 +41,20 @@ def source_of(item: Item) -> Source:
                   media={"kind": media[0].kind, "sha256": media[0].sha256} if media else None)
 
 
+Unread = tuple[Source, list[passages.Located]]  # an item's source and where its passages are, not yet read
+
+
+def _unread(item: Item, store: FileStore) -> Unread:
+    return source_of(item), passages.located(item, store)
+
+
+def _document(unread: Unread, vocab: Vocabularies) -> IndexDocument:
+    """An item's document, its passages (transcript cues, …) read first: in the analysis workers during a reindex,
+    where parsing a long transcript does not hold up the reading of the catalog."""
+    source, refs = unread
+    return build_document(replace(source, passages=passages.read(refs)), vocab)
+
+
 def _index_lock(archive) -> ContextManager[None]:
     """One writer of the index per data directory at a time, from reading the catalog to writing the documents."""
     return exclusive(archive.settings.data_path / "index.lock", "search index update")
@@ -47,22 +63,22 @@ def _index_lock(archive) -> ContextManager[None]:
 _OPTIONS = (selectinload(Item.collections), selectinload(Item.files))
 
 
-def _all_sources(archive) -> Iterator[list[Source]]:
+def _all_sources(archive) -> Iterator[list[Unread]]:
     """The sources of every item, in id order, a chunk at a time (one short read transaction per chunk)."""
-    after = ""
+    after, store = "", archive.store
     while True:
         with archive.catalog.session() as s:
             items = s.scalars(select(Item).options(*_OPTIONS).where(Item.id > after).order_by(Item.id).limit(CHUNK))
-            sources = [source_of(item) for item in items]
+            sources = [_unread(item, store) for item in items]
         if not sources:
             return
         yield sources
-        after = sources[-1].id
+        after = sources[-1][0].id
 
 
-def _run(encode, vocab: Vocabularies, sources: list[Source], first: int):
+def _run(encode, vocab: Vocabularies, sources: list[Unread], first: int):
     """The documents of ``sources`` (numbered from ``first``), encoded for a rebuild by the backend's ``encode``."""
-    return encode([build_document(source, vocab) for source in sources], first)
+    return encode([_document(source, vocab) for source in sources], first)
 
 
 def _all_runs(archive, backend, workers: int) -> Iterator[tuple[int, object]]:
@@ -98,13 +114,14 @@ def _runs(archive, encode, vocab: Vocabularies, workers: int) -> Iterator[tuple[
 def _documents(archive, ids: list[str]) -> Iterator[IndexDocument | str]:
     """Documents of the given items, in the order given; the id of an item that is no longer in the catalog
     instead of its document."""
+    store = archive.store
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         with archive.catalog.session() as s:
-            sources = {item.id: source_of(item)
+            sources = {item.id: _unread(item, store)
                        for item in s.scalars(select(Item).options(*_OPTIONS).where(Item.id.in_(chunk)))}
         with archive.vocab.pinned():
-            documents = [build_document(sources[id_], archive.vocab) if id_ in sources else id_ for id_ in chunk]
+            documents = [_document(sources[id_], archive.vocab) if id_ in sources else id_ for id_ in chunk]
         yield from documents
 
 

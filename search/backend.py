@@ -14,7 +14,7 @@ from archive.vocabularies import Vocabularies
 from . import query as q
 from .analysis import analyze_query
 from .documents import IndexDocument
-from .highlight import Terms, highlight
+from .highlight import Terms, highlight, passages
 from .labels import FacetLabels
 from .plan import Plan, Term, compile_request, text_match, visible
 from .request import MAX_WINDOW, SearchRequest
@@ -38,10 +38,12 @@ class Hit:
     score: float
     display: dict
     highlight: dict
+    passages: list[dict] = field(default_factory=list)  # the matching transcript cues (search.highlight.passages)
 
     def as_json(self) -> dict:
         keys = ("type", "title", "community", "festival", "place", "date", "languages", "collections", "media")
-        return {"id": self.id, **{k: self.display.get(k) for k in keys}, "highlight": self.highlight}
+        return {"id": self.id, **{k: self.display.get(k) for k in keys}, "highlight": self.highlight,
+                "passages": self.passages}
 
 
 @dataclass
@@ -115,8 +117,8 @@ class SearchBackend(ABC):
             if fixed_execution.total:
                 plan, execution, did_you_mean, corrected = fixed_plan, fixed_execution, str(fixed), True
         terms = Terms.of(plan)
-        hits = [Hit(id_, score, display, highlight(display, terms, request.lang))
-                for id_, score, display in execution.hits]
+        hits = [Hit(id_, score, display, highlight(display, terms, request.lang),
+                    passages(display, terms, request.lang)) for id_, score, display in execution.hits]
         return SearchResult(request, execution.total, hits, execution.facets, did_you_mean, corrected)
 
     def count(self, request: SearchRequest) -> int:

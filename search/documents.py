@@ -2,10 +2,11 @@
 and the small display record hits are rendered from.
 
 Text field names are ``<group>_<stream>``: the groups are the fields a query can name (title, subject, creator)
-plus ``all`` (everything, descriptions included, and the vocabulary labels of the item's community, festival, place,
-type, languages and collections); the streams are those of search.analysis. The ``exact`` stream keeps only words
-whose diacritics fold away (the others are in ``folded`` already): it only serves to rank a query's own diacritics
-first. Each value is a list of tokens; values of a field never form a phrase across their boundary.
+plus ``all`` (everything, descriptions included, the vocabulary labels of the item's community, festival, place,
+type, languages and collections, and each passage of text located in its media: a transcript's cues); the streams
+are those of search.analysis. The ``exact`` stream keeps only words whose diacritics fold away (the others are in
+``folded`` already): it only serves to rank a query's own diacritics first. Each value is a list of tokens; values
+of a field never form a phrase across their boundary.
 """
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ from .analysis import STREAMS, analyze
 GROUPS = ("title", "subject", "creator", "all")
 PHRASE_STREAMS = ("folded", "han")  # indexed with positions, for phrases
 TEXT_FIELDS = tuple(f"{group}_{stream}" for group in GROUPS for stream in STREAMS)
-FACETS = ("community", "festival", "type", "place", "language", "decade", "collection", "subject")
-MULTI_VALUED = frozenset({"language", "decade", "collection", "subject"})
+FACETS = ("community", "festival", "type", "place", "language", "decade", "collection", "subject", "transcript",
+          "transcript_language")
+MULTI_VALUED = frozenset({"language", "decade", "collection", "subject", "transcript_language"})
+HAS_TRANSCRIPT = "yes"  # the one value of the ``transcript`` facet
 KEYWORDS = (*FACETS, "access", "status")
 SORT_KEYS = ("title_sort_vi", "title_sort_en")
 MAX_DECADES = 30  # an item dated 1700/2000 is not placed in every decade between
@@ -31,6 +34,22 @@ MAX_DECADES = 30  # an item dated 1700/2000 is not placed in every decade betwee
 
 def text_field(group: str, stream: str) -> str:
     return f"{group}_{stream}"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Text located inside an item's media, searched like the rest of the item's text but shown apart: a
+    caption cue (``kind`` cue, ``locator`` {"start", "end"} in seconds, plus the media file's "media" checksum), or
+    text found in an image (``kind`` ocr, ``locator`` {"canvas", "xywh"}). A hit lists the passages it matches with
+    their locators (search.highlight.passages), so a page can open the media at that place."""
+
+    kind: str
+    lang: str | None  # BCP 47 tag
+    text: str
+    locator: dict
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "lang": self.lang, "text": self.text, "locator": self.locator}
 
 
 @dataclass
@@ -47,6 +66,7 @@ class Source:
     embargo_until: date | None = None  # stored as a date, so an embargo ends in search without a reindex
     collections: list[tuple[str, dict]] = field(default_factory=list)  # (id, title language map)
     media: dict | None = None  # the first media file: {"kind", "sha256"}
+    passages: list[Passage] = field(default_factory=list)  # archive.passages.read
 
 
 @dataclass
@@ -133,6 +153,9 @@ def build_document(source: Source, vocab: Vocabularies) -> IndexDocument:
     for _, title in source.collections:
         for lang, label in title.items():
             add("all", label, lang, label=True)
+    for passage in source.passages:  # one value each: a phrase never spans two cues
+        add("all", passage.text, passage.lang)
+    transcripts = [p.lang for p in source.passages if p.kind == "cue"]
 
     start, end = day_number(source.date_start), day_number(source.date_end)
     keywords = {
@@ -144,6 +167,8 @@ def build_document(source: Source, vocab: Vocabularies) -> IndexDocument:
         "decade": decades(start, end) if start is not None and end is not None else [],
         "collection": list(dict.fromkeys(cid for cid, _ in source.collections)),
         "subject": list(subject_terms),  # the vocabulary terms the subjects name; free keywords are text only
+        "transcript": [HAS_TRANSCRIPT] if transcripts else [],
+        "transcript_language": list(dict.fromkeys(lang for lang in transcripts if lang)),
         "access": [source.access],
         "status": [source.status],
     }
@@ -154,6 +179,8 @@ def build_document(source: Source, vocab: Vocabularies) -> IndexDocument:
         "date": record.get("date"), "languages": record.get("languages", []),
         "collections": [cid for cid, _ in source.collections], "media": source.media,
     }
+    if source.passages:
+        display["passages"] = [p.as_dict() for p in source.passages]
     return IndexDocument(id=source.id, text=dict(text), keywords={k: v for k, v in keywords.items() if v},
                          date_start=start if end is not None else None, date_end=end if start is not None else None,
                          sort={f"title_sort_{lang}": sort_key(title, lang) for lang in SITE_LANGS}, display=display,

@@ -14,6 +14,7 @@ from .analysis import fold, khmer_words, normalise, script_runs, stem, tokens_ha
 from .plan import Phrase, Plan, Prefix, Term
 
 SNIPPET_CHARS = 240
+MAX_PASSAGES = 10  # matching passages listed under a hit
 CONTEXT_BEFORE = 60
 _CLUSTER = regex.compile(r"\X")
 
@@ -157,3 +158,14 @@ def highlight(display: dict, terms: Terms, lang: str) -> dict:
     if others:
         result["titles"] = others
     return result
+
+
+def passages(display: dict, terms: Terms, lang: str) -> list[dict]:
+    """The item's passages (transcript cues, …) that the query matched, highlighted, those in the display language
+    first, each kind then in its stored order (a transcript's cues by time); at most MAX_PASSAGES."""
+    if not terms:
+        return []
+    found = [{"kind": p["kind"], "lang": p["lang"], "locator": p["locator"], "text": snippet(p["text"], terms)}
+             for p in display.get("passages", ()) if spans(p["text"], terms)]
+    found.sort(key=lambda p: (p["lang"] or "").split("-")[0].lower() != lang)
+    return found[:MAX_PASSAGES]

@@ -1,5 +1,8 @@
-"""Vietnamese and English labels of facet values: vocabulary terms, item types, decades and collections."""
+"""Vietnamese and English labels of facet values: vocabulary terms, item types, decades, collections, whether an
+item has captions or a transcript and their languages."""
 from __future__ import annotations
+
+from babel import Locale, UnknownLocaleError
 
 from archive.labels import SITE_LANGS, type_label
 from archive.vocabularies import Vocabularies
@@ -8,8 +11,22 @@ VOCABULARY_OF = {"community": "communities", "festival": "festivals", "place": "
                  "subject": "subjects"}
 
 
+TRANSCRIPT_LABEL = {"vi": "Có phụ đề hoặc bản ghi lời", "en": "Has captions or a transcript"}
+
+
 def decade_label(decade: str) -> dict[str, str]:
     return {"vi": f"Thập niên {decade}", "en": f"{decade}s"}
+
+
+def language_tag_label(tag: str, vocab: Vocabularies) -> dict[str, str]:
+    """The name of a BCP 47 tag (a transcript's language) in each site language: CLDR's, else the languages
+    vocabulary's (Cham, ``cjm``, is not in CLDR), else the tag."""
+    try:
+        locale = Locale.parse(tag, sep="-")
+        return {lang: locale.get_display_name(lang) or tag for lang in SITE_LANGS}
+    except (ValueError, UnknownLocaleError):
+        term = vocab.get("languages", tag.split("-")[0])
+        return term["label"] if term else {}
 
 
 class FacetLabels:
@@ -27,6 +44,10 @@ class FacetLabels:
             label = type_label(value)
         elif facet == "decade":
             label = decade_label(value)
+        elif facet == "transcript":
+            label = TRANSCRIPT_LABEL
+        elif facet == "transcript_language":
+            label = language_tag_label(value, self.vocab)
         else:
             label = self.collections.get(value, {})
         return {lang: label.get(lang) or label.get("en") or label.get("vi") or value for lang in SITE_LANGS}

@@ -181,6 +181,34 @@ def test_search_hits_counts_snippets_and_suggestions(site, viewer):
 
 
 @pytest.mark.parametrize("viewer", list(SEES))
+def test_a_restricted_recordings_transcript_is_found_only_by_who_may_see_it(site, viewer):
+    """"Saranai" is only in the restricted recording's captions (kate-narration.*.vtt), not in its metadata: its
+    hits, cue hits, suggestions and transcript facet counts reach only those who may see the item."""
+    _, clients, _ = site
+    client = clients[viewer]
+    sees = "restricted" in SEES[viewer]
+    found = _search(client, q="Saranai", lang="en")
+    if sees:
+        [hit] = found["hits"]
+        assert hit["id"] == "leak-restricted"
+        assert [(c["lang"], c["locator"]["start"]) for c in hit["passages"]] == [("en", 13.667), ("vi", 13.667)]
+    else:
+        assert found["total"] == 0 and found["hits"] == [], (viewer, found)
+        assert "saranai" not in json.dumps({k: v for k, v in found.items() if k != "query"}).lower()
+    misspelt = _search(client, q="Saranay")
+    assert (misspelt.get("did_you_mean") == "saranai") == sees, (viewer, misspelt)
+    if not sees:
+        assert "saranai" not in json.dumps(misspelt).lower()
+    facets = _search(client, per_page=100)["facets"]
+    assert facets["transcript"] == ([{"value": "yes", "count": 1, "label": facets["transcript"][0]["label"]}]
+                                    if sees else []), (viewer, facets["transcript"])
+    assert {f["value"]: f["count"] for f in facets["transcript_language"]} == (
+        {"en": 1, "vi": 1} if sees else {}), viewer
+    html = client.get("/en/search", query_string={"q": "Saranai"}).get_data(as_text=True)
+    assert ('class="cue-hit"' in html) == sees and ("oboe" in html) == sees, viewer
+
+
+@pytest.mark.parametrize("viewer", list(SEES))
 def test_lists_collections_exhibits_and_counts(site, viewer):
     _, clients, _ = site
     client = clients[viewer]

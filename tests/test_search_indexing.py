@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from archive import indexing
 from archive.access import EVERYTHING
-from archive.catalog.models import Item
+from archive.catalog.models import Item, MediaFile
 from archive.cli import main
 from archive.context import Archive
 from archive.settings import load_settings
@@ -30,7 +30,7 @@ from search.elasticsearch_backend import ElasticsearchBackend
 from search.request import SearchRequest
 from search.whoosh_backend import WhooshBackend
 from tests.conftest import heritage_subprocess
-from tests.media import make_jpeg
+from tests.media import make_jpeg, make_wav
 from tests.catalogs import command_env, database_url
 
 RECORDS = [
@@ -288,3 +288,31 @@ def test_the_worker_applies_what_waits_in_the_outbox_every_minute(tmp_path, heri
     assert "index_catch_up" in {task.name for task in huey.read_periodic(datetime.now())}  # due every minute
     huey.index_catch_up.call_local()  # what the worker's consumer runs
     assert indexing.pending(archive) == 0 and ids(archive, "boat") == ["ix-boat"]
+
+
+def _cue_hits(archive, q: str) -> list[tuple[str, str, float]]:
+    return [(hit.id, cue["lang"], cue["locator"]["start"])
+            for hit in archive.search.search(SearchRequest(q=q, scope=EVERYTHING)).hits for cue in hit.passages]
+
+
+def test_captions_follow_the_catalog_through_the_outbox_and_a_reindex(tmp_path, heritage, archive):
+    """Ingest stores a caption and queues its item; a caption removed in a unit of work takes its cues out of the
+    index; `heritage reindex` (the cues read in its analysis workers) finds them as the outbox did."""
+    d = tmp_path / "in"
+    make_wav(d / "drum.wav", seconds=3.0)
+    (d / "drum.vi.vtt").write_text("WEBVTT\n\n00:01.250 --> 00:02.500\nTiếng trống Paranưng vang lên.\n", "utf-8")
+    (d / "drum.en.vtt").write_text("WEBVTT\n\n00:00.500 --> 00:02.000\nThe Paranung drum sounds.\n", "utf-8")
+    assert heritage("ingest", "--quiet", d).exit_code == 0
+    with archive.catalog.session() as s:
+        item_id = s.scalars(select(Item.id)).one()
+    assert _cue_hits(archive, "trống vang") == [(item_id, "vi", 1.25)]
+    assert _cue_hits(archive, "drum sound") == [(item_id, "en", 0.5)]
+    with unit_of_work(archive) as work:
+        caption = work.session.scalars(select(MediaFile).where(MediaFile.kind == "caption",
+                                                               MediaFile.language == "vi")).one()
+        work.session.delete(caption)
+        work.reindex(item_id)
+    assert _cue_hits(archive, "trống vang") == []
+    assert archive.search.facets(SearchRequest(scope=EVERYTHING))["transcript_language"] == [("en", 1)]
+    assert heritage("reindex", "--quiet").exit_code == 0
+    assert _cue_hits(archive, "drum sound") == [(item_id, "en", 0.5)] and _cue_hits(archive, "trống vang") == []

@@ -260,6 +260,27 @@ def test_audio_transcript_follows_playback_and_seeks(tab, samples):
     tab.check("item-audio")
 
 
+def test_a_transcript_hit_opens_the_player_at_the_cues_time(tab, samples):
+    """"nhà sư" is only in the Khmer New Year recording's captions: the hit lists its cues, and the first cue's link
+    opens the item with the player at the cue's start (?t=); a media fragment (#t=) does the same."""
+    page = tab.page
+    tab.goto("/{lang}/search?q=nh%C3%A0%20s%C6%B0")
+    link = page.locator("ol.hits a.cue-hit").first
+    start = float(link.get_attribute("data-start"))
+    assert start == 15.62 and link.locator("mark").count() == 2
+    tab.check("search-transcript")
+    with page.expect_navigation():
+        link.click()
+    assert urlsplit(page.url).query == "t=15.62"
+    page.wait_for_function("() => document.querySelector('audio').readyState >= 1")
+    page.wait_for_function(f"() => Math.abs(document.querySelector('audio').currentTime - {start}) < 1")
+    assert abs(page.locator("audio").evaluate("a => a.currentTime") - start) < 1
+    tab.goto(f"/{{lang}}/items/{samples['captioned-video']}#t=5.867")
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1")
+    page.wait_for_function("() => Math.abs(document.querySelector('video').currentTime - 5.867) < 1")
+    tab.assert_clean("item-at-time")
+
+
 def test_exhibits(tab):
     page = tab.page
     for slug in EXHIBITS:

@@ -1,7 +1,8 @@
 /* Audio and video: the transcript follows playback (the current line is highlighted and kept in view) and a line,
    when chosen, plays from its start; audio gets a waveform drawn from its peaks.json that also seeks on click.
    A clip (an exhibit's data-start/data-end, also given to the browser as a #t= media fragment) starts at its start
-   and pauses at its end the first time it is played through. */
+   and pauses at its end the first time it is played through. ?t=SECONDS or #t=SECONDS in the page's address opens
+   the first player at that moment. */
 (function () {
   "use strict";
 
@@ -106,5 +107,23 @@
     });
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll("[data-player]"), setup);
+  /* A link to a moment (a search hit's cue: ?t=SECONDS, or the media fragment #t=SECONDS) opens the first player
+     there once its media can seek. */
+  function requestedTime() {
+    var fragment = /(?:^#|&)t=(?:npt:)?([0-9]+(?:\.[0-9]+)?)/.exec(window.location.hash);
+    var query = /[?&]t=([0-9]+(?:\.[0-9]+)?)(?:&|$)/.exec(window.location.search);
+    var found = fragment || query;
+    return found ? parseFloat(found[1]) : NaN;
+  }
+
+  function startAt(section, seconds) {
+    var media = section && section.querySelector("video, audio");
+    if (!media || isNaN(seconds)) { return; }
+    function seek() { media.currentTime = seconds; }
+    if (media.readyState >= 1) { seek(); } else { media.addEventListener("loadedmetadata", seek, { once: true }); }
+  }
+
+  var players = document.querySelectorAll("[data-player]");
+  Array.prototype.forEach.call(players, setup);
+  startAt(players[0], requestedTime());
 }());

@@ -1,0 +1,68 @@
+"""The located text of an item that search indexes with its place in the media (search.documents.Passage).
+
+Each kind of passage has a function that finds, from the item (its files loaded) and the file store, where its
+passages are: small picklable references, cheap to make while the catalog is read. Reading them (parsing a WebVTT
+file, …) is left to ``read``, which a reindex runs in its analysis workers. A new kind (text found in document
+images, …) joins by adding its function to PASSAGE_SOURCES, returning references with a ``passages()`` method.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Protocol
+
+from search.documents import Passage
+
+from .catalog.models import Item
+from .filestore import FileStore
+from .transcripts import TranscriptError, read_cues
+
+log = logging.getLogger(__name__)
+
+PLAYABLE = ("audio", "video")
+
+
+class Located(Protocol):
+    def passages(self) -> list[Passage]: ...
+
+
+@dataclass(frozen=True)
+class CaptionFile:
+    """A stored caption or transcript (WebVTT) of an item's audio or video: its cues are passages of kind cue."""
+
+    item: str
+    path: Path
+    lang: str
+    media: str  # SHA-256 of the media file the captions belong to
+
+    def passages(self) -> list[Passage]:
+        try:
+            cues = read_cues(self.path)
+        except (TranscriptError, OSError) as exc:  # the item is indexed without them
+            log.warning("item %s: captions %s (%s) not indexed: %s", self.item, self.path.name, self.lang, exc)
+            return []
+        return [Passage("cue", self.lang, cue.text, {"start": cue.start, "end": cue.end, "media": self.media})
+                for cue in cues if cue.text]
+
+
+def caption_files(item: Item, store: FileStore) -> list[CaptionFile]:
+    """The captions and transcripts of the item's audio and video, by media file, then language."""
+    files = {f.id: f for f in item.files}
+    captions = sorted((f for f in item.files if f.kind == "caption" and f.language and f.parent_id in files
+                       and files[f.parent_id].kind in PLAYABLE),
+                      key=lambda f: (files[f.parent_id].position, f.language))
+    return [CaptionFile(item.id, store.original_path(c.sha256), c.language, files[c.parent_id].sha256)
+            for c in captions]
+
+
+PASSAGE_SOURCES: tuple[Callable[[Item, FileStore], list[Located]], ...] = (caption_files,)
+
+
+def located(item: Item, store: FileStore) -> list[Located]:
+    """Where the item's passages are (nothing read yet)."""
+    return [ref for source in PASSAGE_SOURCES for ref in source(item, store)]
+
+
+def read(refs: Iterable[Located]) -> list[Passage]:
+    return [passage for ref in refs for passage in ref.passages()]
