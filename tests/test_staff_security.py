@@ -78,7 +78,7 @@ def test_csrf_is_required_on_every_state_changing_route(app, archive, users, dra
         for method in rule.methods & STATE_CHANGING:
             url = _fill(rule.rule, {"lang": "vi", "item_id": draft, "number": 1, "user_id": users["editor"].id,
                                     "upload_id": "x" * 16, "vocabulary": "subjects", "term_id": "lanterns",
-                                    "slug": "an-exhibit"})
+                                    "slug": "an-exhibit", "page_id": 1})
             response = client.open(url, method=method, data={"access": "public"})
             assert response.status_code == 400, (method, url, response.status_code)
     # Nothing changed: the draft is still a draft, the editor still an editor, the admin still signed in.
