@@ -40,8 +40,11 @@ def text_field(group: str, stream: str) -> str:
 class Passage:
     """Text located inside an item's media, searched like the rest of the item's text but shown apart: a
     caption cue (``kind`` cue, ``locator`` {"start", "end"} in seconds, plus the media file's "media" checksum), or
-    text found in an image (``kind`` ocr, ``locator`` {"canvas", "xywh"}). A hit lists the passages it matches with
-    their locators (search.highlight.passages), so a page can open the media at that place."""
+    line of text found in an image (``kind`` ocr, ``locator`` {"canvas", "xywh", "words"}: the canvas numbered from
+    1, the line's box "x,y,w,h" in the image's pixels, and each word's [start, end, x, y, w, h] in the text and the
+    image; a staff correction of the page is one passage with only its "canvas"). A hit lists the passages it
+    matches with their locators (search.highlight.passages: an OCR line's box narrowed to the words matched), so a
+    page can open the media at that place."""
 
     kind: str
     lang: str | None  # BCP 47 tag
