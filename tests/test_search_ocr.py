@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
+import yaml
+from jsonschema import Draft202012Validator
 from PIL import Image, ImageDraw, ImageFont
 
 from archive import indexing, ocr_text
@@ -21,6 +24,7 @@ from tests.conftest import SAMPLES, make_settings
 from tests.test_iiif_content_search import golden, same_shape
 from tests.test_search_contract import BACKENDS, dispose, make_backend
 
+OPENAPI = Path(__file__).resolve().parent.parent / "archive" / "web" / "openapi.yaml"
 CC_BY = "http://creativecommons.org/licenses/by/4.0/"
 FONT = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
 KHMER_WORD = "វត្តចន្ទរង្សី"  # the pagoda's name on the greeting card, drawn centred at (800, 1680)
@@ -136,6 +140,15 @@ def test_api_and_search_page_show_the_ocr_hit_linking_to_the_viewer_on_the_word(
     [hit] = body["hits"]
     [passage] = hit["passages"]
     assert (hit["id"], passage["kind"], passage["locator"]["canvas"]) == ("greeting", "ocr", 1)
+    document = yaml.safe_load(OPENAPI.read_text("utf-8"))
+    for schema, value in (("SearchResult", body), ("ImageTextLocator", passage["locator"])):
+        validator = Draft202012Validator({"components": document["components"],
+                                          "$ref": f"#/components/schemas/{schema}"})
+        assert not list(validator.iter_errors(value)), list(validator.iter_errors(value))
+    pajau = client.get("/api/search", query_string={"q": "Pajau"}).get_json()
+    assert pajau["hits"][0]["passages"][0]["locator"] == {"canvas": 1}
+    assert not list(Draft202012Validator({"components": document["components"],
+                                          "$ref": "#/components/schemas/SearchResult"}).iter_errors(pajau))
     page = client.get("/en/search", query_string={"q": KHMER_WORD}).get_data(as_text=True)
     link = re.search(r'<a class="ocr-hit" href="/en/items/greeting\?canvas=1&amp;xywh=([\d,]+)"', page)
     assert link and link[1] == passage["locator"]["xywh"], page
