@@ -77,7 +77,8 @@ class OcrImage:
             return [Passage("ocr", None, self.corrected, {"canvas": self.canvas})] if self.corrected.strip() else []
         return [Passage("ocr", None, line.text, {
             "canvas": self.canvas, "xywh": ",".join(map(str, line.box(line.words))),
-            "words": [[w.start, w.end, w.x, w.y, w.w, w.h] for w in line.words]}) for line in ocr_text.lines(self.words)]
+            "words": [[w.start, w.end, w.x, w.y, w.w, w.h] for w in line.words]})
+            for line in ocr_text.lines(self.words)]
 
 
 def ocr_images(item: Item, store: FileStore) -> list[OcrImage]:

@@ -24,9 +24,10 @@ GROUPS = ("title", "subject", "creator", "all")
 PHRASE_STREAMS = ("folded", "han")  # indexed with positions, for phrases
 TEXT_FIELDS = tuple(f"{group}_{stream}" for group in GROUPS for stream in STREAMS)
 FACETS = ("community", "festival", "type", "place", "language", "decade", "collection", "subject", "transcript",
-          "transcript_language")
+          "transcript_language", "image_text")
 MULTI_VALUED = frozenset({"language", "decade", "collection", "subject", "transcript_language"})
 HAS_TRANSCRIPT = "yes"  # the one value of the ``transcript`` facet
+HAS_IMAGE_TEXT = "yes"  # the one value of the ``image_text`` facet: OCR found text in the item's images
 KEYWORDS = (*FACETS, "access", "status")
 SORT_KEYS = ("title_sort_vi", "title_sort_en")
 MAX_DECADES = 30  # an item dated 1700/2000 is not placed in every decade between
@@ -172,6 +173,7 @@ def build_document(source: Source, vocab: Vocabularies) -> IndexDocument:
         "subject": list(subject_terms),  # the vocabulary terms the subjects name; free keywords are text only
         "transcript": [HAS_TRANSCRIPT] if transcripts else [],
         "transcript_language": list(dict.fromkeys(lang for lang in transcripts if lang)),
+        "image_text": [HAS_IMAGE_TEXT] if any(p.kind == "ocr" for p in source.passages) else [],
         "access": [source.access],
         "status": [source.status],
     }

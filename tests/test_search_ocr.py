@@ -16,9 +16,11 @@ from PIL import Image, ImageDraw, ImageFont
 from archive import indexing, ocr_text
 from archive.access import EVERYTHING, Viewer
 from archive.context import Archive
+from archive.vocabularies import Vocabularies
 from archive.web import create_app
 from ingest import ocr
 from ingest.pipeline import Ingest
+from search.labels import FacetLabels
 from search.request import SearchRequest
 from tests.conftest import SAMPLES, make_settings
 from tests.test_iiif_content_search import golden, same_shape
@@ -120,6 +122,15 @@ def test_a_staff_correction_is_the_text_of_its_page_without_a_box(loaded):
                              "text": "Lễ hội Katê ở làng <mark>Pajau</mark>"}]
 
 
+def test_the_text_in_images_facet(loaded):
+    assert search(loaded).facets["image_text"] == [("yes", 3)]
+    assert search(loaded, scope=EVERYTHING).facets["image_text"] == [("yes", 4)]
+    assert {hit.id for hit in search(loaded, filters={"image_text": ("yes",)}).hits} == {
+        "greeting", "lantern", "leaflet"}
+    assert FacetLabels(Vocabularies(), {}).label("image_text", "yes") == {
+        "vi": "Có văn bản tìm thấy trong ảnh", "en": "Has text found in its images"}
+
+
 def test_a_restricted_documents_words_are_never_found_by_an_anonymous_visitor(loaded):
     staff = search(loaded, "Sophal", scope=EVERYTHING)
     assert [hit.id for hit in staff.hits] == ["secret"] and staff.hits[0].passages[0]["kind"] == "ocr"
@@ -178,7 +189,8 @@ def test_content_search_finds_the_chinese_word_on_the_sets_second_canvas(client)
     target = XYWH.match(annotation["target"])
     assert target and target["canvas"] == canvases[1]
     assert 1350 < int(target["y"]) and int(target["w"]) < 200
-    assert "元宵節快樂" in [t["value"] for t in client.get("/iiif/3/lantern/autocomplete?q=元").get_json()["items"]]
+    completed = client.get("/iiif/3/lantern/autocomplete?q=元").get_json()["items"]
+    assert "元宵節快樂" in [t["value"] for t in completed]
     page = client.get("/iiif/3/lantern/search?q=khoai").get_json()  # "… Nguyên Tiêu tiết khoái lạc — …"
     assert not same_shape(page, golden("match-highlighting")), same_shape(page, golden("match-highlighting"))
     [match] = page["annotations"][0]["items"]
