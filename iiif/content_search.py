@@ -1,7 +1,7 @@
 """IIIF Content Search API 2.0 inside one item: its caption/transcript cues and the lines of text OCR found in its
-images (or staff's corrections of them) as annotations on its canvases, matched by the shared analysis of search/ (unaccented Vietnamese finds accented words
-and tone-exact matches rank first; Khmer words as khmercut cuts them; Han characters traditional or simplified as a
-phrase), plus autocomplete of the words they hold.
+images (or staff's corrections of them) as annotations on its canvases, matched by the shared analysis of search/
+(unaccented Vietnamese finds accented words and tone-exact matches rank first; Khmer words as khmercut cuts them; Han
+characters traditional or simplified as a phrase), plus autocomplete of the words they hold.
 
 The text is read from the item's files at each request, not from the search index: a caption changed by staff is
 searchable at once. Every text an item offers comes from ``SOURCES``, the one place a new kind of text plugs in.

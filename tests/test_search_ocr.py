@@ -165,6 +165,8 @@ def test_api_and_search_page_show_the_ocr_hit_linking_to_the_viewer_on_the_word(
     assert link and link[1] == passage["locator"]["xywh"], page
     assert "Text in the image" in page and f"<mark>{KHMER_WORD}</mark>" in page
     assert client.get("/api/search", query_string={"q": "Sophal"}).get_json()["hits"] == []
+    corrected = client.get("/vi/search", query_string={"q": "Pajau"}).get_data(as_text=True)
+    assert '<a class="ocr-hit" href="/vi/items/leaflet?canvas=1">' in corrected  # the page, no box
 
 
 def test_content_search_answers_the_words_box_on_the_canvas(client):
