@@ -12,12 +12,15 @@ For search and IIIF Content Search::
             page.best_text                               # the staff correction if any, else what OCR read
             for word in page.words:                      # OcrWord(text, x, y, w, h, conf, block, line), image pixels
                 ...
+            for line in lines(page.words):               # OcrLine: its text, each word's place in it and box
+                line.text, line.box_of([(start, end)])       # the box of the words a stretch of the text touches
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+import regex
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -27,6 +30,7 @@ from .errors import BadParameter, Conflict, Forbidden, NotFound
 from .uow import unit_of_work
 
 MAX_TEXT = 100_000  # characters of a corrected page
+NO_SPACE = regex.compile(r"[\p{Han}\p{Khmer}\p{Cham}]")  # scripts written without spaces between words
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,60 @@ class OcrPageText:
     @property
     def best_text(self) -> str:
         return self.corrected_text if self.corrected_text is not None else self.text
+
+
+def join_words(words: list[str]) -> str:
+    """Words of one line as text: a space between words, none between two of a script written without spaces."""
+    out = ""
+    for word in words:
+        if out and not (NO_SPACE.match(out[-1]) and NO_SPACE.match(word[0])):
+            out += " "
+        out += word
+    return out
+
+
+@dataclass(frozen=True)
+class PlacedWord:
+    """A word of a line: where its text is in the line's text and its box in the image's pixels."""
+
+    start: int
+    end: int
+    x: int
+    y: int
+    w: int
+    h: int
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    text: str
+    words: tuple[PlacedWord, ...]
+
+    @staticmethod
+    def box(words) -> tuple[int, int, int, int]:
+        """The smallest box (x, y, w, h) around the words."""
+        x, y = min(w.x for w in words), min(w.y for w in words)
+        return x, y, max(w.x + w.w for w in words) - x, max(w.y + w.h for w in words) - y
+
+    def box_of(self, spans) -> tuple[int, int, int, int]:
+        """The box of the words that the (start, end) spans of the line's text touch (the whole line's if none)."""
+        touched = [w for w in self.words if any(start < w.end and w.start < end for start, end in spans)]
+        return self.box(touched or self.words)
+
+
+def lines(words) -> list[OcrLine]:
+    """The words of a page grouped in lines, in reading order, each line's text joined as OCR's ``text`` joins it."""
+    grouped: dict[tuple[int, int], list[OcrWord]] = {}
+    for word in words:
+        grouped.setdefault((word.block, word.line), []).append(word)
+    found = []
+    for line_words in grouped.values():
+        text, placed = "", []
+        for word in line_words:
+            text = join_words([text, word.text]) if text else word.text
+            placed.append(PlacedWord(len(text) - len(word.text), len(text), word.x, word.y, word.w, word.h))
+        found.append(OcrLine(text, tuple(placed)))
+    return found
 
 
 def wants_ocr(item: Item) -> bool:

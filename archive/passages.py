@@ -2,8 +2,9 @@
 
 Each kind of passage has a function that finds, from the item (its files loaded) and the file store, where its
 passages are: small picklable references, cheap to make while the catalog is read. Reading them (parsing a WebVTT
-file, …) is left to ``read``, which a reindex runs in its analysis workers. A new kind (text found in document
-images, …) joins by adding its function to PASSAGE_SOURCES, returning references with a ``passages()`` method.
+file, …) is left to ``read``, which a reindex runs in its analysis workers. A new kind joins by adding its function
+to PASSAGE_SOURCES, returning references with a ``passages()`` method. The kinds: caption cues (``cue``) and the
+text OCR found in document images (``ocr``).
 """
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
+from sqlalchemy.orm import object_session
+
+from iiif.published import presented_media
 from search.documents import Passage
 
+from . import ocr_text
 from .catalog.models import Item
 from .filestore import FileStore
 from .transcripts import TranscriptError, read_cues
@@ -56,7 +61,37 @@ def caption_files(item: Item, store: FileStore) -> list[CaptionFile]:
             for c in captions]
 
 
-PASSAGE_SOURCES: tuple[Callable[[Item, FileStore], list[Located]], ...] = (caption_files,)
+@dataclass(frozen=True)
+class OcrImage:
+    """The text OCR found in one image of an item: a passage (kind ocr) per line, located by its canvas (numbered
+    from 1, as the manifest numbers them), the box of the line and each word's place in the line's text and box
+    (search.highlight turns them into the box of the words a query matched); or, once staff corrected the page, the
+    correction whole on its canvas, without a box."""
+
+    canvas: int
+    words: tuple[ocr_text.OcrWord, ...]
+    corrected: str | None
+
+    def passages(self) -> list[Passage]:
+        if self.corrected is not None:
+            return [Passage("ocr", None, self.corrected, {"canvas": self.canvas})] if self.corrected.strip() else []
+        return [Passage("ocr", None, line.text, {
+            "canvas": self.canvas, "xywh": ",".join(map(str, line.box(line.words))),
+            "words": [[w.start, w.end, w.x, w.y, w.w, w.h] for w in line.words]})
+            for line in ocr_text.lines(self.words)]
+
+
+def ocr_images(item: Item, store: FileStore) -> list[OcrImage]:
+    """The item's images that OCR read (or staff corrected) and its manifest presents, in canvas order."""
+    if not any(m.kind == "image" for m in item.media):
+        return []
+    canvases = {m.sha256: n for n, m in enumerate(presented_media(item), 1)}
+    return [OcrImage(canvases[page.sha256], page.words, page.corrected_text)
+            for page in ocr_text.pages(object_session(item), item.id)
+            if page.sha256 in canvases and (page.status == "done" or page.corrected_text is not None)]
+
+
+PASSAGE_SOURCES: tuple[Callable[[Item, FileStore], list[Located]], ...] = (caption_files, ocr_images)
 
 
 def located(item: Item, store: FileStore) -> list[Located]:

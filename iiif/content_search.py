@@ -1,7 +1,7 @@
-"""IIIF Content Search API 2.0 inside one item: its caption/transcript cues (and, once there, its OCR words) as
-annotations on its canvases, matched by the shared analysis of search/ (unaccented Vietnamese finds accented words
-and tone-exact matches rank first; Khmer words as khmercut cuts them; Han characters traditional or simplified as a
-phrase), plus autocomplete of the words they hold.
+"""IIIF Content Search API 2.0 inside one item: its caption/transcript cues and the lines of text OCR found in its
+images (or staff's corrections of them) as annotations on its canvases, matched by the shared analysis of search/
+(unaccented Vietnamese finds accented words and tone-exact matches rank first; Khmer words as khmercut cuts them; Han
+characters traditional or simplified as a phrase), plus autocomplete of the words they hold.
 
 The text is read from the item's files at each request, not from the search index: a caption changed by staff is
 searchable at once. Every text an item offers comes from ``SOURCES``, the one place a new kind of text plugs in.
@@ -12,6 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
+from sqlalchemy.orm import object_session
+
+from archive import ocr_text
 from archive.catalog.models import Item
 from archive.errors import BadParameter
 from archive.filestore import FileStore
@@ -32,15 +35,17 @@ PARAMETERS = ("q", "motivation", "date", "user")  # those the specification defi
 
 @dataclass(frozen=True)
 class Segment:
-    """One piece of searchable text on a canvas: a cue (``fragment`` ``t=start,end``) or an OCR word or line
-    (``xywh=x,y,w,h``)."""
+    """One piece of searchable text on a canvas: a cue (``fragment`` ``t=start,end``), a line of text OCR found in
+    an image (``xywh=x,y,w,h``, narrowed in an answer to the words matched) or a corrected page (no fragment: the
+    whole canvas)."""
 
     id: str  # the annotation's URI
     canvas: str
-    fragment: str
+    fragment: str | None
     text: str
     language: str | None
     motivation: str  # supplementing (a transcription of the canvas's content) or commenting
+    line: ocr_text.OcrLine | None = None  # an OCR line's words, with their boxes
 
 
 @dataclass(frozen=True)
@@ -67,15 +72,36 @@ def cue_segments(texts: Texts) -> Iterator[Segment]:
                               "supplementing")
 
 
-# The text sources of an item, in answer order. OCR words of document pages plug in here as one more source: a
-# function of Texts yielding a Segment per word (fragment ``xywh=x,y,w,h`` on the page's canvas, motivation
-# "supplementing"), read from the OCR core API.
-SOURCES: tuple[Callable[[Texts], Iterable[Segment]], ...] = (cue_segments,)
+def _xywh(box: tuple[int, int, int, int]) -> str:
+    return "xywh=" + ",".join(map(str, box))
+
+
+def ocr_segments(texts: Texts) -> Iterator[Segment]:
+    """Each line of text OCR found in the item's images, on its image's canvas at the line's box; a page staff
+    corrected is its correction whole, on the whole canvas (a correction has no boxes)."""
+    numbers = {m.sha256: n for n, m in enumerate(presented_media(texts.item), 1)}
+    for page in ocr_text.pages(object_session(texts.item), texts.item.id):
+        if page.sha256 not in numbers:
+            continue
+        canvas = texts.urls.canvas(texts.item.id, numbers[page.sha256])
+        if page.corrected_text is not None:
+            if page.corrected_text.strip():
+                yield Segment(f"{canvas}/text", canvas, None, page.corrected_text, None, "supplementing")
+        elif page.status == "done":
+            for n, line in enumerate(ocr_text.lines(page.words), 1):
+                yield Segment(f"{canvas}/ocr/{n}", canvas, _xywh(line.box(line.words)), line.text, None,
+                              "supplementing", line)
+
+
+# The text sources of an item, in answer order.
+SOURCES: tuple[Callable[[Texts], Iterable[Segment]], ...] = (cue_segments, ocr_segments)
 
 
 def offers_search(item: Item) -> bool:
-    """Whether the item's manifest announces content search: documents (their text) and audio/video (their cues)."""
-    return item.type == "document" or any(m.kind in SEARCHABLE_KINDS for m in presented_media(item))
+    """Whether the item's manifest announces content search: documents and the images OCR reads (their text) and
+    audio/video (their cues)."""
+    return (item.type == "document" or ocr_text.wants_ocr(item)
+            or any(m.kind in SEARCHABLE_KINDS for m in presented_media(item)))
 
 
 def segments(texts: Texts) -> list[Segment]:
@@ -139,16 +165,19 @@ def _highlights(terms: list[_Term]) -> Terms:
     return marks
 
 
-def _target(segment: Segment) -> str:
-    return f"{segment.canvas}#{segment.fragment}"
+def _target(segment: Segment, marks: Terms) -> str:
+    """The segment's place on its canvas; for an OCR line, the box of the words the query matched."""
+    if segment.line is not None:
+        return f"{segment.canvas}#{_xywh(segment.line.box_of(spans(segment.text, marks)))}"
+    return f"{segment.canvas}#{segment.fragment}" if segment.fragment else segment.canvas
 
 
-def _annotation(segment: Segment) -> dict:
+def _annotation(segment: Segment, marks: Terms) -> dict:
     body = {"type": "TextualBody", "value": segment.text, "format": "text/plain"}
     if segment.language:
         body["language"] = segment.language
     return {"id": segment.id, "type": "Annotation", "motivation": segment.motivation, "body": body,
-            "target": _target(segment)}
+            "target": _target(segment, marks)}
 
 
 def _highlighting(segment: Segment, marks: Terms) -> list[dict]:
@@ -193,7 +222,7 @@ def search(texts: Texts, params: dict[str, str], page_id: str) -> dict:
     page = {"@context": SEARCH_CONTEXT, "id": page_id, "type": "AnnotationPage"}
     if ignored := _ignored(params, ("q", "motivation")):
         page["ignored"] = ignored
-    page["items"] = [_annotation(segment) for segment in found]
+    page["items"] = [_annotation(segment, marks) for segment in found]
     highlights = [h for segment in found for h in _highlighting(segment, marks)]
     if highlights:
         page["annotations"] = [{"type": "AnnotationPage", "items": highlights}]

@@ -12,7 +12,6 @@ from functools import cache
 from pathlib import Path
 
 import pytesseract
-import regex
 from PIL import Image
 from sqlalchemy import select, update
 
@@ -28,7 +27,6 @@ LANGUAGES = {"vie": ("vie",), "vi": ("vie",), "eng": ("eng",), "en": ("eng",), "
              "cjm": (), "cja": ()}  # no Tesseract model reads Cham
 SCRIPTS = {"Khmr": ("khm",), "Hant": ("chi_tra",), "Hans": ("chi_sim",), "Hani": CHINESE, "Cham": ()}
 DEFAULT = ("vie", "eng")
-NO_SPACE = regex.compile(r"[\p{Han}\p{Khmer}\p{Cham}]")  # scripts written without spaces between words
 
 
 @cache
@@ -74,16 +72,6 @@ def languages_for(record: dict) -> tuple[list[str], list[str]]:
     return wanted, missing
 
 
-def _join(words: list[str]) -> str:
-    """Words of one line as text: a space between words, none between two of a script written without spaces."""
-    out = ""
-    for word in words:
-        if out and not (NO_SPACE.match(out[-1]) and NO_SPACE.match(word[0])):
-            out += " "
-        out += word
-    return out
-
-
 def read_page(path: Path, record: dict) -> dict:
     """OCR one image (in a worker process); the result is what archive.ocr_text.store keeps."""
     wanted, missing = languages_for(record)
@@ -113,7 +101,7 @@ def read_page(path: Path, record: dict) -> dict:
         lines.setdefault((block, line), []).append(text)
     blocks: dict[int, list[str]] = {}
     for (block, _), line_words in lines.items():
-        blocks.setdefault(block, []).append(_join(line_words))
+        blocks.setdefault(block, []).append(ocr_text.join_words(line_words))
     text = "\n\n".join("\n".join(b) for b in blocks.values())
     return {**result, "status": "done", "words": words, "text": text}
 

@@ -24,9 +24,10 @@ GROUPS = ("title", "subject", "creator", "all")
 PHRASE_STREAMS = ("folded", "han")  # indexed with positions, for phrases
 TEXT_FIELDS = tuple(f"{group}_{stream}" for group in GROUPS for stream in STREAMS)
 FACETS = ("community", "festival", "type", "place", "language", "decade", "collection", "subject", "transcript",
-          "transcript_language")
+          "transcript_language", "image_text")
 MULTI_VALUED = frozenset({"language", "decade", "collection", "subject", "transcript_language"})
 HAS_TRANSCRIPT = "yes"  # the one value of the ``transcript`` facet
+HAS_IMAGE_TEXT = "yes"  # the one value of the ``image_text`` facet: OCR found text in the item's images
 KEYWORDS = (*FACETS, "access", "status")
 SORT_KEYS = ("title_sort_vi", "title_sort_en")
 MAX_DECADES = 30  # an item dated 1700/2000 is not placed in every decade between
@@ -40,8 +41,11 @@ def text_field(group: str, stream: str) -> str:
 class Passage:
     """Text located inside an item's media, searched like the rest of the item's text but shown apart: a
     caption cue (``kind`` cue, ``locator`` {"start", "end"} in seconds, plus the media file's "media" checksum), or
-    text found in an image (``kind`` ocr, ``locator`` {"canvas", "xywh"}). A hit lists the passages it matches with
-    their locators (search.highlight.passages), so a page can open the media at that place."""
+    line of text found in an image (``kind`` ocr, ``locator`` {"canvas", "xywh", "words"}: the canvas numbered from
+    1, the line's box "x,y,w,h" in the image's pixels, and each word's [start, end, x, y, w, h] in the text and the
+    image; a staff correction of the page is one passage with only its "canvas"). A hit lists the passages it
+    matches with their locators (search.highlight.passages: an OCR line's box narrowed to the words matched), so a
+    page can open the media at that place."""
 
     kind: str
     lang: str | None  # BCP 47 tag
@@ -169,6 +173,7 @@ def build_document(source: Source, vocab: Vocabularies) -> IndexDocument:
         "subject": list(subject_terms),  # the vocabulary terms the subjects name; free keywords are text only
         "transcript": [HAS_TRANSCRIPT] if transcripts else [],
         "transcript_language": list(dict.fromkeys(lang for lang in transcripts if lang)),
+        "image_text": [HAS_IMAGE_TEXT] if any(p.kind == "ocr" for p in source.passages) else [],
         "access": [source.access],
         "status": [source.status],
     }

@@ -160,12 +160,28 @@ def highlight(display: dict, terms: Terms, lang: str) -> dict:
     return result
 
 
+def _locator(locator: dict, marks: list[tuple[int, int]]) -> dict:
+    """A passage's locator as a hit shows it: a line of text found in an image (its ``words``: [start, end, x, y,
+    w, h] each, their place in the text and their box) is located by the box of the words the query matched."""
+    if "words" not in locator:
+        return locator
+    shown = {k: v for k, v in locator.items() if k != "words"}
+    touched = [w for w in locator["words"] if any(start < w[1] and w[0] < end for start, end in marks)]
+    if touched:
+        x, y = min(w[2] for w in touched), min(w[3] for w in touched)
+        right, bottom = max(w[2] + w[4] for w in touched), max(w[3] + w[5] for w in touched)
+        shown["xywh"] = f"{x},{y},{right - x},{bottom - y}"
+    return shown
+
+
 def passages(display: dict, terms: Terms, lang: str) -> list[dict]:
-    """The item's passages (transcript cues, …) that the query matched, highlighted, those in the display language
-    first, each kind then in its stored order (a transcript's cues by time); at most MAX_PASSAGES."""
+    """The item's passages (transcript cues, lines of text found in images, …) that the query matched, highlighted,
+    those in the display language first, each kind then in its stored order (a transcript's cues by time, an
+    image's lines in reading order); at most MAX_PASSAGES."""
     if not terms:
         return []
-    found = [{"kind": p["kind"], "lang": p["lang"], "locator": p["locator"], "text": snippet(p["text"], terms)}
-             for p in display.get("passages", ()) if spans(p["text"], terms)]
+    found = [{"kind": p["kind"], "lang": p["lang"], "locator": _locator(p["locator"], marks),
+              "text": snippet(p["text"], terms)}
+             for p in display.get("passages", ()) if (marks := spans(p["text"], terms))]
     found.sort(key=lambda p: (p["lang"] or "").split("-")[0].lower() != lang)
     return found[:MAX_PASSAGES]

@@ -1,5 +1,5 @@
 """Vietnamese and English labels of facet values: vocabulary terms, item types, decades, collections, whether an
-item has captions or a transcript and their languages."""
+item has captions or a transcript and their languages, whether text was found in its images."""
 from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
@@ -12,6 +12,7 @@ VOCABULARY_OF = {"community": "communities", "festival": "festivals", "place": "
 
 
 TRANSCRIPT_LABEL = {"vi": "Có phụ đề hoặc bản ghi lời", "en": "Has captions or a transcript"}
+IMAGE_TEXT_LABEL = {"vi": "Có văn bản tìm thấy trong ảnh", "en": "Has text found in its images"}
 
 
 def decade_label(decade: str) -> dict[str, str]:
@@ -46,6 +47,8 @@ class FacetLabels:
             label = decade_label(value)
         elif facet == "transcript":
             label = TRANSCRIPT_LABEL
+        elif facet == "image_text":
+            label = IMAGE_TEXT_LABEL
         elif facet == "transcript_language":
             label = language_tag_label(value, self.vocab)
         else:

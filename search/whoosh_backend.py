@@ -38,7 +38,7 @@ from .plan import (AllOf, AnyOf, Every, Keyword, Match, Nothing, Overlap, Phrase
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3  # 2: the embargo date in the packed column; 3: the subject and transcript facets
+SCHEMA_VERSION = 4  # 2: the embargo date in the packed column; 3: the subject and transcript facets; 4: image_text
 POSITION_GAP = 100  # between the values of a field, so no phrase spans two values (as in Elasticsearch)
 WRITE_TIMEOUT = 60.0  # seconds to wait for another process's write lock
 CACHE_BYTES = 128 * 1024**2  # decoded posting lists kept in memory

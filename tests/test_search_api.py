@@ -64,7 +64,7 @@ def test_search_response_shape_and_labels(client):
     assert {"type", "community", "festival", "place", "date"} <= set(hit)
     facets = body["facets"]
     assert set(facets) == {"community", "festival", "type", "place", "language", "decade", "collection", "subject",
-                          "transcript", "transcript_language"}
+                          "transcript", "transcript_language", "image_text"}
     assert facets["subject"] == [{"value": "lion-dance", "count": 1, "label": {"vi": "múa lân", "en": "lion dance"}}]
     assert facets["community"] == [{"value": "hoa", "count": 2, "label": {"vi": "Hoa", "en": "Hoa (ethnic Chinese)"}}]
     assert facets["collection"] == [{"value": "api-col", "count": 1,

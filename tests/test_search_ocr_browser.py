@@ -1,0 +1,75 @@
+"""An OCR hit on the search page opens the item's deep-zoom viewer on the word (headless Chromium, on a phone and a
+desktop, in Vietnamese and English, with tests/test_site_browser.py's checks: axe-core, no overflow, no console
+error, no request to another host): the viewport's bounds, in the image's pixels, hold the word's box and are a small
+part of the image."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from ingest import ocr
+from ingest.pipeline import Ingest
+from tests.conftest import SAMPLES
+from tests.live_server import live_app
+from tests.test_site_browser import DEVICES, LANGS, Tab, _axe_source
+
+KHMER_WORD = "វត្តចន្ទរង្សី"  # drawn centred at (800, 1680) on the 1600 × 2200 card
+METADATA = ("file,type,title_vi,title_en,community,languages,scripts,rights,access\n"
+            "in/khmer-new-year-greeting.png,document,Thiệp chúc,Greeting card,khmer,khm; vie; eng,Khmr; Latn,"
+            "http://creativecommons.org/licenses/by/4.0/,public\n")  # a licence that lets the viewer zoom all the way
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ocr-browser")
+    (root / "in").mkdir()
+    (root / "in" / "khmer-new-year-greeting.png").write_bytes((SAMPLES / "documents/khmer-new-year-greeting.png")
+                                                               .read_bytes())
+    (root / "meta.csv").write_text(METADATA, "utf-8")
+    with live_app(root / "var") as live:
+        summary = Ingest(live.archive, progress=False).run([root / "in"], root / "meta.csv")
+        assert ocr.run_pending(live.archive) == 1
+        yield live, summary.new[0]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_ocr_hit_opens_the_viewer_zoomed_on_the_word(browser, server, device, lang):
+    live, item_id = server
+    context = browser.new_context(**DEVICES[device])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    tab = Tab(page, live.url, device, lang, _axe_source())
+    tab.goto(f"/{{lang}}/search?q={KHMER_WORD}")
+    link = page.locator("ol.hits a.ocr-hit")
+    assert link.count() == 1 and link.locator("mark").inner_text() == KHMER_WORD
+    tab.check("search-ocr")
+    with page.expect_navigation():
+        link.click()
+    query = parse_qs(urlsplit(page.url).query)
+    assert urlsplit(page.url).path == f"/{lang}/items/{item_id}" and query["canvas"] == ["1"]
+    x, y, w, h = (int(n) for n in query["xywh"][0].split(","))
+    assert x < 800 < x + w and y < 1680 < y + h  # the word's box
+    page.wait_for_function("() => document.getElementById('viewer').getAttribute('data-state') === 'open'")
+    bounds = page.evaluate("""() => { const viewer = document.getElementById('viewer').osdViewer;
+        const r = viewer.viewport.viewportToImageRectangle(viewer.viewport.getBounds(true));
+        return [r.x, r.y, r.width, r.height]; }""")
+    bx, by, bw, bh = bounds
+    assert bx <= x and by <= y and x + w <= bx + bw and y + h <= by + bh, (bounds, (x, y, w, h))
+    assert bw * bh < 0.25 * 1600 * 2200, bounds  # zoomed in: a small part of the card
+    assert page.locator(".viewer-mark").count() == 1
+    tab.check("item-ocr-region")
+    context.close()
+
+
+def test_an_item_page_without_a_region_opens_the_whole_image(browser, server):
+    live, item_id = server
+    context = browser.new_context(**DEVICES["desktop"])
+    page = context.new_page()
+    Tab(page, live.url, "desktop", "en", _axe_source()).goto(f"/en/items/{item_id}?xywh=nonsense")
+    page.wait_for_function("() => document.getElementById('viewer').getAttribute('data-state') === 'open'")
+    height = page.evaluate("""() => { const viewer = document.getElementById('viewer').osdViewer;
+        return viewer.viewport.viewportToImageRectangle(viewer.viewport.getBounds(true)).height; }""")
+    assert height >= 2200 * 0.99 and page.locator(".viewer-mark").count() == 0  # the whole card, unmarked
+    context.close()
