@@ -17,4 +17,4 @@ TEST_CATALOG=postgresql .venv/bin/pytest -q \
   tests/test_staff_web.py tests/test_uploads_jobs.py tests/test_shared_queue.py tests/test_oai.py tests/test_open_data.py tests/test_bags.py \
   tests/test_backup.py tests/test_page_cache.py tests/test_vocabulary_terms.py tests/test_home_curation.py \
   tests/test_staff_terms.py tests/test_exhibit_store.py tests/test_staff_exhibits.py \
-  tests/test_staff_captions.py tests/test_iiif_content_search.py tests/test_ocr.py
+  tests/test_staff_captions.py tests/test_iiif_content_search.py tests/test_ocr.py tests/test_search_ocr.py
