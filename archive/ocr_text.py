@@ -1,5 +1,6 @@
-"""Text found by OCR in items' images: which images are read, the pages as search and the item page read them, and
-staff's "run OCR again" and corrections (each versioned, audited and queued for the index in one unit of work).
+"""Text found by OCR in items' images: which images are read, and the pages as search and the item page read them.
+What changes them (a reading kept, staff's "run OCR again" and corrections) is archive.ocr_changes: this module is
+read by the index (archive.passages), which the unit of work imports.
 
 The reading itself (Tesseract) is ingest.ocr, run by the worker and by ``heritage derive``; this module only keeps
 its results. OCR text is the item's text but never part of its catalogued description.
@@ -25,9 +26,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .access import Viewer, can_view
-from .catalog.models import Item, MediaFile, OcrPage, OcrVersion, utcnow
-from .errors import BadParameter, Conflict, Forbidden, NotFound
-from .uow import unit_of_work
+from .catalog.models import Item, MediaFile, OcrPage
+from .errors import NotFound
 
 MAX_TEXT = 100_000  # characters of a corrected page
 NO_SPACE = regex.compile(r"[\p{Han}\p{Khmer}\p{Cham}]")  # scripts written without spaces between words
@@ -182,78 +182,3 @@ def claim(archive, page_id: int) -> tuple[str, dict] | None:
         row = s.get(OcrPage, page_id)
         media = s.get(MediaFile, row.media_file_id)
         return media.sha256, dict(s.get(Item, row.item_id).record)
-
-
-def store(archive, page_id: int, result: dict) -> None:
-    """Keep what OCR read (ingest.ocr.read_page's result) as the page's new version and queue the item's index
-    update; a staff correction made before stays (it is shown instead of the new reading until corrected again)."""
-    with unit_of_work(archive) as work:
-        row = work.session.get(OcrPage, page_id)
-        if row is None:  # the item or file was deleted meanwhile
-            return
-        row.status = result["status"]
-        for key in ("languages", "engine", "width", "height", "error"):
-            setattr(row, key, result.get(key))
-        row.missing, row.data = list(result.get("missing", ())), dict(result.get("data", {}))
-        row.words, row.text = list(result.get("words", ())), result.get("text", "")
-        row.read_at = utcnow()
-        row.version += 1
-        _add_version(work.session, row, "ocr", row.text, None)
-        work.reindex(row.item_id)
-
-
-def _add_version(session: Session, row: OcrPage, action: str, text: str, actor: Viewer | None) -> None:
-    session.add(OcrVersion(page_id=row.id, number=row.version, action=action, text=text, languages=row.languages,
-                           user_id=getattr(actor, "user_id", None), username=getattr(actor, "username", None)))
-
-
-def _staff_page(session: Session, item_id: str, page_id: int) -> OcrPage:
-    row = session.get(OcrPage, page_id)
-    if row is None or row.item_id != item_id:
-        raise NotFound(f"item {item_id!r} has no OCR page {page_id}")
-    return row
-
-
-def correct(archive, item_id: str, page_id: int, text: str, actor: Viewer, *, expected_version: int | None) -> int:
-    """Save staff's correction of a page's text as a new version (audited, item queued for the index); returns the
-    page's version now current. Conflict if the page changed since ``expected_version`` was opened."""
-    if not actor.is_staff:
-        raise Forbidden("only staff can correct OCR text")
-    text = text.replace("\r\n", "\n").strip()
-    if len(text) > MAX_TEXT:
-        raise BadParameter("text", f"at most {MAX_TEXT} characters")
-    with unit_of_work(archive) as work:
-        row = _staff_page(work.session, item_id, page_id)
-        if expected_version is not None and expected_version != row.version:
-            raise Conflict(f"the OCR text of page {page_id} was saved as version {row.version} since version "
-                           f"{expected_version} was opened; reload it to see the changes")
-        if text == (row.corrected_text if row.corrected_text is not None else row.text):
-            return row.version
-        seen = row.version
-        if work.session.execute(update(OcrPage).where(OcrPage.id == page_id, OcrPage.version == seen)
-                                .values(version=seen + 1, corrected_text=text)).rowcount != 1:
-            raise Conflict(f"the OCR text of page {page_id} was changed meanwhile; reload it")
-        work.session.refresh(row)
-        _add_version(work.session, row, "correct", text, actor)
-        work.audit(actor, "ocr_correct", f"item:{item_id}", {"page": page_id, "version": row.version})
-        work.reindex(item_id)
-        return row.version
-
-
-def request_rerun(archive, item_id: str, actor: Viewer) -> int:
-    """Queue every image of the item to be read again (audited); returns how many pages wait for the worker."""
-    if not actor.is_staff:
-        raise Forbidden("only staff can run OCR")
-    with unit_of_work(archive) as work:
-        item = work.session.get(Item, item_id)
-        if item is None:
-            raise NotFound(f"no item {item_id!r}")
-        if not any(m.kind == "image" for m in item.media):
-            raise BadParameter("item", "it has no image to read")
-        queue_pages(work.session, item, every=True)
-        # Running pages too: one a dead worker left running is read again (a page read twice is only a version more).
-        count = work.session.execute(update(OcrPage).where(OcrPage.item_id == item_id)
-                                     .values(status="queued")).rowcount
-        work.audit(actor, "ocr_rerun", f"item:{item_id}", {"pages": count})
-    return count
-

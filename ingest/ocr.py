@@ -15,7 +15,7 @@ import pytesseract
 from PIL import Image
 from sqlalchemy import select, update
 
-from archive import ocr_text
+from archive import ocr_changes, ocr_text
 from archive.catalog.models import Item, OcrPage
 from archive.processes import worker_pool
 
@@ -73,7 +73,7 @@ def languages_for(record: dict) -> tuple[list[str], list[str]]:
 
 
 def read_page(path: Path, record: dict) -> dict:
-    """OCR one image (in a worker process); the result is what archive.ocr_text.store keeps."""
+    """OCR one image (in a worker process); the result is what archive.ocr_changes.store keeps."""
     wanted, missing = languages_for(record)
     result = {"missing": missing, "engine": engine()}
     try:
@@ -114,7 +114,7 @@ def run_pending(archive) -> int:
         if claimed is None:
             continue
         sha, record = claimed
-        ocr_text.store(archive, page_id, read_page(archive.store.original_path(sha), record))
+        ocr_changes.store(archive, page_id, read_page(archive.store.original_path(sha), record))
         done += 1
     return done
 
@@ -135,5 +135,5 @@ def derive(archive, *, only_missing: bool) -> int:
         futures = {pool.submit(read_page, archive.store.original_path(sha), record): page_id
                    for page_id, (sha, record) in todo}
         for future in as_completed(futures):
-            ocr_text.store(archive, futures[future], future.result())
+            ocr_changes.store(archive, futures[future], future.result())
     return len(todo)

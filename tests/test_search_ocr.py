@@ -13,7 +13,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from PIL import Image, ImageDraw, ImageFont
 
-from archive import indexing, ocr_text
+from archive import indexing, ocr_changes, ocr_text
 from archive.access import EVERYTHING, Viewer
 from archive.context import Archive
 from archive.vocabularies import Vocabularies
@@ -65,7 +65,7 @@ def read(tmp_path_factory):
     assert ocr.run_pending(archive) == 5
     with archive.catalog.session() as s:
         [leaflet] = ocr_text.pages(s, "leaflet")
-    ocr_text.correct(archive, "leaflet", leaflet.id, CORRECTION, Viewer(1, "editor", "ed"), expected_version=None)
+    ocr_changes.correct(archive, "leaflet", leaflet.id, CORRECTION, Viewer(1, "editor", "ed"), expected_version=None)
     yield archive
     archive.catalog.dispose()
 

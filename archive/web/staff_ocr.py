@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import editing, jobs, ocr_text
+from .. import editing, jobs, ocr_changes, ocr_text
 from ..errors import BadParameter, Conflict
 from .auth import current_viewer, require, staff
 from .params import MAX_ID, number_arg
@@ -40,7 +40,7 @@ def show(item_id: str):
 
 @bp.post("/run")
 def run(item_id: str):
-    count = ocr_text.request_rerun(_archive(), item_id, current_viewer())
+    count = ocr_changes.request_rerun(_archive(), item_id, current_viewer())
     jobs.read_text_soon(_archive())
     flash(_("%(count)s page(s) queued: the text is read again in the background.", count=count), "success")
     return redirect(url_for(".show", item_id=item_id))
@@ -53,7 +53,7 @@ def correct(item_id: str, page_id: int):
     text = request.form["text"]
     expected = number_arg("version", request.form, minimum=1, maximum=MAX_ID)
     try:
-        number = ocr_text.correct(_archive(), item_id, page_id, text, current_viewer(), expected_version=expected)
+        number = ocr_changes.correct(_archive(), item_id, page_id, text, current_viewer(), expected_version=expected)
     except Conflict:
         return _page(item_id, conflict=page_id, drafts={page_id: text}, status=409)
     if number == expected:
