@@ -97,6 +97,16 @@ def _check_version(item: Item, expected: int | None) -> None:
                        "reload it to see the changes")
 
 
+def _current(s, item_id: str, media_sha: str, language: str,
+             expected: int | None) -> tuple[Item, MediaFile, MediaFile | None]:
+    """The item (at the version the change was made from), its audio or video file and that file's ``language``
+    captions, if any."""
+    item = service.get_item(s, item_id)
+    _check_version(item, expected)
+    media = _av_file(item, media_sha)
+    return item, media, next((c for c in media.captions if c.language == language), None)
+
+
 def put_caption(archive: Archive, item_id: str, media_sha: str, language: str, data: bytes, name: str,
                 actor: Viewer, *, expected_version: int | None = None) -> int:
     """Attach ``data`` as the ``language`` captions of the item's audio or video file ``media_sha``, replacing the
@@ -118,10 +128,7 @@ def _attach(archive: Archive, item_id: str, media_sha: str, language: str, sha: 
             actor: Viewer, expected: int | None) -> int:
     with unit_of_work(archive) as work:
         s = work.session
-        item = service.get_item(s, item_id)
-        _check_version(item, expected)
-        media = _av_file(item, media_sha)
-        old = next((c for c in media.captions if c.language == language), None)
+        item, media, old = _current(s, item_id, media_sha, language, expected)
         if old is not None and old.sha256 == sha:
             return item.version
         elsewhere = service.media_by_sha(s, [sha]).get(sha)
@@ -156,10 +163,7 @@ def remove_caption(archive: Archive, item_id: str, media_sha: str, language: str
     require_staff(actor)
     with unit_of_work(archive) as work:
         s = work.session
-        item = service.get_item(s, item_id)
-        _check_version(item, expected_version)
-        media = _av_file(item, media_sha)
-        old = next((c for c in media.captions if c.language == language), None)
+        item, media, old = _current(s, item_id, media_sha, language, expected_version)
         if old is None:
             raise NotFound(f"{media.original_name} of item {item_id} has no {language[:35]!r} captions")
         seen = item.version
