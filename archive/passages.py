@@ -15,11 +15,11 @@ from typing import Callable, Iterable, Protocol
 
 from sqlalchemy.orm import object_session
 
-from iiif.published import presented_media
 from search.documents import Passage
 
 from . import ocr_text
 from .catalog.models import Item
+from .catalog.service import presented_media
 from .filestore import FileStore
 from .transcripts import TranscriptError, read_cues
 

@@ -10,17 +10,10 @@ from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 from archive.access import can_view, visible_condition
 from archive.access import Viewer
 from archive.catalog.models import Item, MediaFile, item_collections
+from archive.catalog.service import presented_media
 from archive.errors import NotFound
 from archive.filestore import check_sha
 from archive.vocabularies import Vocabularies
-
-PRESENTED_KINDS = ("image", "audio", "video")
-
-
-def presented_media(item: Item) -> list[MediaFile]:
-    """The item's media files that become canvases: those with their web derivatives in place."""
-    return [m for m in item.media if m.kind in PRESENTED_KINDS and m.derivatives]
-
 
 def visible_item(session: Session, item_id: str, viewer: Viewer) -> Item:
     item = session.get(Item, item_id)

@@ -64,6 +64,15 @@ def get_item(session: Session, item_id: str) -> Item:
     return item
 
 
+PRESENTED_KINDS = ("image", "audio", "video")
+
+
+def presented_media(item: Item) -> list[MediaFile]:
+    """The item's media files that become canvases (IIIF manifests, and the canvases search locates text on): those
+    with their web derivatives in place, in the item's order."""
+    return [m for m in item.media if m.kind in PRESENTED_KINDS and m.derivatives]
+
+
 def media_by_sha(session: Session, shas: Iterable[str]) -> dict[str, MediaFile]:
     shas = list(set(shas))
     found: dict[str, MediaFile] = {}

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
-from iiif.published import PRESENTED_KINDS
 from iiif.urls import Urls
 from search.request import request_from_params
 
@@ -45,7 +44,7 @@ def with_links(record: dict) -> dict:
     """An item as the API gives it: its record, plus where to read it, see it and open it in a IIIF viewer (the
     manifest when it has media to present, and the Image API's info.json of each image)."""
     urls = _urls()
-    presented = [m for m in record["media"] if m["kind"] in PRESENTED_KINDS and m["derivatives"]]
+    presented = [m for m in record["media"] if m["kind"] in service.PRESENTED_KINDS and m["derivatives"]]
     links = {"self": urls.record(record["id"]),
              "page": {lang: urls.page(lang, "items", record["id"]) for lang in SITE_LANGS},
              "manifest": urls.manifest(record["id"]) if presented else None,
