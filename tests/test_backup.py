@@ -3,13 +3,15 @@ same items, the same search results and a clean fixity check; the checksum list 
 from __future__ import annotations
 
 import json
+import signal
+import sqlite3
 import subprocess
 import sys
 import time
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from archive.catalog.db import Catalog
+from archive.catalog.db import WRITE_LOCK_KEY, Catalog
 from archive.catalog.models import Item
 from archive.context import Archive
 from archive.web import create_app
@@ -37,6 +39,31 @@ def _records(catalog: Catalog) -> dict[str, dict]:
                        "files": sorted(f.sha256 for f in i.files)} for i in s.scalars(select(Item))}
 
 
+def _write_lock_free(catalog: Catalog) -> bool:
+    if catalog.engine.dialect.name == "sqlite":
+        connection = sqlite3.connect(catalog.engine.url.database, timeout=0)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            connection.close()
+    with catalog.engine.begin() as connection:
+        return connection.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+
+
+def _freeze_between_writes(process: subprocess.Popen, catalog: Catalog) -> None:
+    """Stop ``process`` at a moment it holds no write lock on the catalog: the backup then runs mid-ingest however
+    fast or slow the machine is (a backup racing a running ingest made the test depend on the machine's load)."""
+    while True:
+        process.send_signal(signal.SIGSTOP)
+        if _write_lock_free(catalog):
+            return
+        process.send_signal(signal.SIGCONT)
+        time.sleep(0.02)
+
+
 def _hits(archive, words: str) -> set[str]:
     client = create_app(archive.settings, archive).test_client()
     return {h["id"] for h in client.get("/api/search", query_string={"q": words, "page_size": 100}).get_json()["hits"]}
@@ -62,13 +89,17 @@ def test_a_backup_taken_during_an_ingest_restores_whole(tmp_path, data_dir):
         assert ingest.poll() is None and time.monotonic() < deadline, ingest.communicate()[0]
         time.sleep(0.05)
     backup = tmp_path / "backup"
-    taken = _heritage(data_dir, "backup", backup, "--originals")
-    running = ingest.poll() is None
+    _freeze_between_writes(ingest, source.catalog)
+    try:
+        frozen_at = _count(source)
+        taken = _heritage(data_dir, "backup", backup, "--originals")
+    finally:
+        ingest.send_signal(signal.SIGCONT)
     output = ingest.communicate(timeout=600)[0]
     assert taken.returncode == 0, taken.stderr
     assert ingest.returncode == 0, output
     manifest = json.loads((backup / "backup.json").read_text())
-    assert running and 2 <= manifest["items"] < 11 == _count(source), manifest  # taken mid-ingest
+    assert 2 <= frozen_at == manifest["items"] < 11 == _count(source), manifest  # taken mid-ingest
     assert subprocess.run(["sha256sum", "--check", "--quiet", "originals.sha256"], cwd=backup).returncode == 0
 
     snapshot = Catalog(f"sqlite:///{backup / 'catalog.sqlite'}")
