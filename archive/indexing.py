@@ -60,7 +60,7 @@ def _index_lock(archive) -> ContextManager[None]:
     return exclusive(archive.settings.data_path / "index.lock", "search index update")
 
 
-_OPTIONS = (selectinload(Item.collections), selectinload(Item.files))
+_OPTIONS = (selectinload(Item.collections), selectinload(Item.files), selectinload(Item.ocr_pages))
 
 
 def _all_sources(archive) -> Iterator[list[Unread]]:

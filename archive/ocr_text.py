@@ -8,7 +8,7 @@ its results. OCR text is the item's text but never part of its catalogued descri
 For search and IIIF Content Search::
 
     with archive.catalog.session() as s:
-        for page in ocr_text.pages(s, item_id):        # no access check: the caller decides who sees the item
+        for page in ocr_text.pages(s, item_id):        # or item_pages(item); no access check: the caller decides who sees the item
             page.sha256, page.canvas                     # the image's original and its canvas index in the manifest
             page.best_text                               # the staff correction if any, else what OCR read
             for word in page.words:                      # OcrWord(text, x, y, w, h, conf, block, line), image pixels
@@ -136,13 +136,16 @@ def _page(row: OcrPage, media: MediaFile, canvas: int) -> OcrPageText:
                        row.read_at)
 
 
-def pages(session: Session, item_id: str) -> list[OcrPageText]:
-    """The item's OCR pages in canvas order (no access check: search indexes all and filters by access itself)."""
-    item = session.get(Item, item_id)
-    if item is None:
-        return []
-    rows = {r.media_file_id: r for r in session.scalars(select(OcrPage).where(OcrPage.item_id == item_id))}
+def item_pages(item: Item) -> list[OcrPageText]:
+    """The item's OCR pages in canvas order (no access check: search indexes all and filters by access itself).
+    A reindex loads ``Item.ocr_pages`` with its chunk of items; otherwise they are read here."""
+    rows = {r.media_file_id: r for r in item.ocr_pages}
     return [_page(rows[m.id], m, i) for i, m in enumerate(item.media) if m.id in rows]
+
+
+def pages(session: Session, item_id: str) -> list[OcrPageText]:
+    item = session.get(Item, item_id)
+    return item_pages(item) if item is not None else []
 
 
 def visible_pages(session: Session, item_id: str, viewer: Viewer) -> list[OcrPageText]:

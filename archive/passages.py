@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
-from sqlalchemy.orm import object_session
-
 from search.documents import Passage
 
 from . import ocr_text
@@ -87,7 +85,7 @@ def ocr_images(item: Item, store: FileStore) -> list[OcrImage]:
         return []
     canvases = {m.sha256: n for n, m in enumerate(presented_media(item), 1)}
     return [OcrImage(canvases[page.sha256], page.words, page.corrected_text)
-            for page in ocr_text.pages(object_session(item), item.id)
+            for page in ocr_text.item_pages(item)
             if page.sha256 in canvases and (page.status == "done" or page.corrected_text is not None)]
 
 

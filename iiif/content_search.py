@@ -12,8 +12,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from sqlalchemy.orm import object_session
-
 from archive import ocr_text
 from archive.catalog.models import Item
 from archive.errors import BadParameter
@@ -80,7 +78,7 @@ def ocr_segments(texts: Texts) -> Iterator[Segment]:
     """Each line of text OCR found in the item's images, on its image's canvas at the line's box; a page staff
     corrected is its correction whole, on the whole canvas (a correction has no boxes)."""
     numbers = {m.sha256: n for n, m in enumerate(presented_media(texts.item), 1)}
-    for page in ocr_text.pages(object_session(texts.item), texts.item.id):
+    for page in ocr_text.item_pages(texts.item):
         if page.sha256 not in numbers:
             continue
         canvas = texts.urls.canvas(texts.item.id, numbers[page.sha256])

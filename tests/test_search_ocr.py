@@ -12,6 +12,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 from PIL import Image, ImageDraw, ImageFont
+from sqlalchemy import event
 
 from archive import indexing, ocr_changes, ocr_text
 from archive.access import EVERYTHING, Viewer
@@ -24,7 +25,8 @@ from search.labels import FacetLabels
 from search.request import SearchRequest
 from tests.conftest import SAMPLES, make_settings
 from tests.test_iiif_content_search import golden, same_shape
-from tests.test_search_contract import BACKENDS, dispose, make_backend
+from search.whoosh_backend import WhooshBackend
+from tests.test_search_contract import BACKENDS, VOCAB, dispose, make_backend
 
 OPENAPI = Path(__file__).resolve().parent.parent / "archive" / "web" / "openapi.yaml"
 CC_BY = "http://creativecommons.org/licenses/by/4.0/"
@@ -84,6 +86,22 @@ def search(backend, q: str = "", **options):
 
 def box(xywh: str) -> tuple[int, ...]:
     return tuple(int(n) for n in xywh.split(","))
+
+
+def test_a_reindex_reads_the_ocr_pages_of_a_chunk_of_items_in_one_query(read, tmp_path):
+    """Not one query per item with images (three of the four here have OCR pages)."""
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_):
+        statements.append(statement)
+    event.listen(read.catalog.engine, "before_cursor_execute", seen)
+    backend = WhooshBackend(tmp_path / "ix", VOCAB)
+    try:
+        assert indexing.reindex(read, progress=False, backend=backend) == 4
+    finally:
+        event.remove(read.catalog.engine, "before_cursor_execute", seen)
+        backend.close()
+    assert sum("FROM ocr_pages" in statement for statement in statements) == 1, statements
 
 
 def test_the_words_are_in_no_record():

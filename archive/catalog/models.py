@@ -52,6 +52,8 @@ class Item(Base):
     files: Mapped[list["MediaFile"]] = relationship(
         back_populates="item", order_by="MediaFile.position", cascade="all, delete-orphan")
     collections: Mapped[list["Collection"]] = relationship(secondary=item_collections, back_populates="items")
+    # Read only (archive.ocr_text changes the rows): loaded with the item when a reindex reads its passages.
+    ocr_pages: Mapped[list["OcrPage"]] = relationship(viewonly=True)
 
     @property
     def media(self) -> list["MediaFile"]:
