@@ -22,7 +22,6 @@ from .uow import unit_of_work
 from .vocabularies import Vocabularies
 
 MAX_CAPTION_BYTES = 5 * 1024 * 1024
-CAPTION_MIME = "text/vtt"
 AV_KINDS = ("audio", "video")
 
 
@@ -137,10 +136,8 @@ def _attach(archive: Archive, item_id: str, media_sha: str, language: str, sha: 
         seen = item.version
         ensure_first_version(s, item)
         if old is not None:
-            _detach(item, media, old)
-        service.attach_file(item, sha256=sha, size=size, mime=CAPTION_MIME, kind="caption", original_name=name,
-                            techmd={"format": "WebVTT"}, derivatives=None, position=0, parent=media,
-                            language=language)
+            service.detach_caption(item, media, old)
+        service.attach_caption(item, media, sha256=sha, size=size, name=name, language=language)
         action = "caption_replace" if old is not None else "caption_add"
         number = save_version(s, item, action, actor, expected=seen)
         details = {"version": number, "file": media.original_name, "language": language, "sha256": sha, "name": name}
@@ -149,12 +146,6 @@ def _attach(archive: Archive, item_id: str, media_sha: str, language: str, sha: 
         work.audit(actor, action, f"item:{item_id}", details)
         work.reindex(item_id)
     return number
-
-
-def _detach(item: Item, media: MediaFile, caption: MediaFile) -> None:
-    """Take the caption out of the catalog; its file stays in the store (the versions before name it)."""
-    media.captions.remove(caption)
-    item.files.remove(caption)
 
 
 def remove_caption(archive: Archive, item_id: str, media_sha: str, language: str, actor: Viewer, *,
@@ -168,7 +159,7 @@ def remove_caption(archive: Archive, item_id: str, media_sha: str, language: str
             raise NotFound(f"{media.original_name} of item {item_id} has no {language[:35]!r} captions")
         seen = item.version
         ensure_first_version(s, item)
-        _detach(item, media, old)
+        service.detach_caption(item, media, old)
         s.flush()
         number = save_version(s, item, "caption_remove", actor, expected=seen)
         work.audit(actor, "caption_remove", f"item:{item_id}",

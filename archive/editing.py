@@ -203,10 +203,18 @@ def _validated(archive: Archive, s: Session, item: Item, record: dict, actor: Vi
     return record
 
 
+@dataclass(frozen=True)
+class Saved:
+    version: int  # the version now current
+    new: bool  # False: nothing had changed, no version was made
+    captions_not_restored: list[str] = field(default_factory=list)  # a revert's caption files that cannot come back
+
+
 def _save(archive: Archive, item_id: str, record: dict, actor: Viewer, *, expected_version: int | None,
-          action: str, details: dict, source: str = "") -> tuple[int, bool]:
-    """Validate and commit a new version in one unit of work (audited, queued for the index); returns (the current
-    version number, whether it is new). ``expected_version``: Conflict unless the item is still at it."""
+          action: str, details: dict, source: str = "", captions: list[dict] | None = None) -> Saved:
+    """Validate and commit a new version in one unit of work (audited, queued for the index). ``expected_version``:
+    Conflict unless the item is still at it. ``captions`` (a version's caption_files): the caption files to restore
+    with the record."""
     require_staff(actor)
     with unit_of_work(archive) as work:
         s = work.session
@@ -215,18 +223,51 @@ def _save(archive: Archive, item_id: str, record: dict, actor: Viewer, *, expect
         if expected_version is not None and expected_version != item.version:
             raise Conflict(f"item {item_id} was saved as version {item.version} since version {expected_version} "
                            "was opened; reload it to see the changes")
-        if service.same_record(item, record):
-            return item.version, False
+        restore_captions = captions is not None and captions != caption_files(item)
+        if service.same_record(item, record) and not restore_captions:
+            return Saved(item.version, False)
         seen = item.version
         ensure_first_version(s, item)
         before = {"type": item.type, **item.record}
         service.apply_record(s, item, record)
         after = {"type": item.type, **item.record}
-        number = save_version(s, item, action, actor, expected=seen)
         changed = sorted(k for k in {*before, *after} if before.get(k) != after.get(k))
+        lost = _restore_captions(archive, s, item, captions) if restore_captions else []
+        if restore_captions:
+            details = {**details, "captions_not_restored": lost}
+            changed.append("captions")
+        number = save_version(s, item, action, actor, expected=seen)
         work.audit(actor, action, f"item:{item_id}", {"version": number, "fields": changed, **details})
         work.reindex(item_id)
-    return number, True
+    return Saved(number, True, lost)
+
+
+def _restore_captions(archive: Archive, session: Session, item: Item, wanted: list[dict]) -> list[str]:
+    """Make the item's caption files those a version kept (caption_files): the files are still in the store, since
+    replacing or removing captions never deletes one. Returns the names of those that cannot come back: their
+    recording is no longer the item's, their file has since been given to another item, or it is missing from the
+    store (heritage fixity says why)."""
+    by_media = {m.sha256: m for m in item.media}
+    want = {(c["media"], c["language"]): c for c in wanted}
+    for media in item.media:
+        for caption in list(media.captions):
+            kept = want.get((media.sha256, caption.language))
+            if kept is None or kept["sha256"] != caption.sha256:
+                service.detach_caption(item, media, caption)
+    session.flush()  # the detached rows are gone before any file comes back
+    elsewhere = service.media_by_sha(session, [c["sha256"] for c in wanted])
+    lost = []
+    for (media_sha, language), c in want.items():
+        media = by_media.get(media_sha)
+        if media is not None and any(x.language == language for x in media.captions):
+            continue  # the same file is there already
+        path = archive.store.original_path(c["sha256"])
+        if media is None or c["sha256"] in elsewhere or not path.is_file():
+            lost.append(c["name"])
+            continue
+        service.attach_caption(item, media, sha256=c["sha256"], size=path.stat().st_size, name=c["name"],
+                               language=language)
+    return lost
 
 
 def update_item(archive: Archive, item_id: str, record: dict, actor: Viewer, *,
@@ -234,8 +275,7 @@ def update_item(archive: Archive, item_id: str, record: dict, actor: Viewer, *,
     """Save a new description; returns the version number now current (unchanged if nothing changed).
 
     ``expected_version``: the version the editor opened; Conflict if someone saved another since."""
-    number, _ = _save(archive, item_id, record, actor, expected_version=expected_version, action="edit", details={})
-    return number
+    return _save(archive, item_id, record, actor, expected_version=expected_version, action="edit", details={}).version
 
 
 def history(archive: Archive, item_id: str) -> list[Version]:
@@ -258,9 +298,9 @@ def history(archive: Archive, item_id: str) -> list[Version]:
         return versions
 
 
-def revert(archive: Archive, item_id: str, number: int, actor: Viewer) -> int:
-    """Restore the description of version ``number`` as a new version (publication state and embargo are left as
-    they are; for contributors, so are the access fields)."""
+def revert(archive: Archive, item_id: str, number: int, actor: Viewer) -> Saved:
+    """Restore the description and the caption files of version ``number`` as a new version (publication state and
+    embargo are left as they are; for contributors, so are the access fields)."""
     require_staff(actor)
     with archive.catalog.session() as s:
         old = s.scalar(select(ItemVersion).where(ItemVersion.item_id == item_id, ItemVersion.number == number))
@@ -273,9 +313,8 @@ def revert(archive: Archive, item_id: str, number: int, actor: Viewer) -> int:
                 record.pop(key, None)
                 if key in item.record:
                     record[key] = item.record[key]
-    new, _ = _save(archive, item_id, record, actor, expected_version=None, action="revert",
-                   details={"restored": number})
-    return new
+    return _save(archive, item_id, record, actor, expected_version=None, action="revert", details={"restored": number},
+                 captions=old.captions)
 
 
 def export_csv(archive: Archive, item_ids: list[str]) -> str:
@@ -333,8 +372,8 @@ def import_csv(archive: Archive, data: bytes | str | Path, actor: Viewer, *, sou
             continue
         try:
             current = item_for_edit(archive, item_id)
-            _, saved = _save(archive, item_id, _merge(current.record, row.data, columns), actor,
-                             expected_version=None, action="edit", details={"source": source}, source=row.source)
+            saved = _save(archive, item_id, _merge(current.record, row.data, columns), actor,
+                          expected_version=None, action="edit", details={"source": source}, source=row.source).new
         except InvalidRecord as exc:
             summary.rejected.append(Rejection(row.source, [str(p) for p in exc.problems]))
             continue

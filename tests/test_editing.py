@@ -74,7 +74,7 @@ def test_revert_restores_earlier_values_in_the_catalog_and_in_search(archive, it
     editing.update_item(archive, kate, {**KATE, "title": {"vi": "Đèn tháp Chăm", "en": "Offerings at the tower"}},
                         editor)
     assert found(archive, "offerings tower") == [kate] and found(archive, "Katê festival") == []
-    assert editing.revert(archive, kate, 1, editor) == 3
+    assert editing.revert(archive, kate, 1, editor).version == 3
     assert record_of(archive, kate)["title"] == KATE["title"]
     assert found(archive, "Katê festival") == [kate]
     assert found(archive, "offerings tower") == []

@@ -141,6 +141,44 @@ def test_removing_takes_the_track_off_everywhere_and_keeps_the_file(site):
     assert "Captions removed" in audit_page
 
 
+def _revert(client, number: int):
+    token = page_token(client, "/en/staff/items/song/history")
+    response = client.post(f"/en/staff/items/song/history/{number}/revert", data={"csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_revert_brings_back_the_versions_caption_files(site):
+    client, public = _client(site), _client(site, None)
+    assert _upload(client, site, "en", EN, name="song.en.vtt").status_code == 302  # version 2: vi, en
+    assert _upload(client, site, "vi", VI_NEW, name="song.vi.vtt").status_code == 302  # 3: a new vi, en
+    assert _remove(client, site, "en").status_code == 302  # 4: the new vi alone
+    assert _tracks(public) == {"vi": VI_NEW}
+    page = _revert(client, 2)
+    assert "Version 2 restored as version 5." in page and "could not be restored" not in page
+    assert _tracks(public) == {"vi": VI, "en": EN}
+    assert _search(public, "greeting") == ["A greeting in English"] and _search(public, "sua") == []
+    versions = editing.history(site, "song")
+    assert versions[-1].action == "revert" and versions[-1].changed == ("captions",)
+    assert versions[-1].captions == versions[1].captions
+    [entry] = audit.entries(site, action="revert")
+    assert entry.details["captions_not_restored"] == [] and entry.details["restored"] == 2
+    checked, problems = check_fixity(site, progress=False)
+    assert not problems and checked == 5  # the recording, the photo, three caption files
+
+
+def test_a_caption_file_that_cannot_come_back_is_named_and_the_rest_is_restored(site):
+    client, public = _client(site), _client(site, None)
+    assert _upload(client, site, "en", EN, name="song.en.vtt").status_code == 302  # version 2: vi, en
+    assert _remove(client, site, "vi").status_code == 302
+    assert _remove(client, site, "en").status_code == 302
+    site.store.original_path(hashlib.sha256(VI.encode()).hexdigest()).unlink()  # the fault: a file lost
+    page = _revert(client, 2)
+    assert "These caption files could not be restored: song.vi.vtt." in page
+    assert _tracks(public) == {"en": EN}
+    assert audit.entries(site, action="revert")[0].details["captions_not_restored"] == ["song.vi.vtt"]
+
+
 BAD = [
     ("WEBVTT\n\n00:00.000 --> 00:01.000\nfine\n\n00:01.000 -> 00:02.000\nbroken arrow\n", "Line 6"),
     ("WEBVTT\n\n00:00.000 --> 00:01.000\nfine\n\n00:01.000 --> 00:61.000\nbad seconds\n", "Line 6"),

@@ -57,6 +57,21 @@ def attach_file(item: Item, *, sha256: str, size: int, mime: str, kind: str, ori
     return media
 
 
+CAPTION_MIME = "text/vtt"
+
+
+def attach_caption(item: Item, media: MediaFile, *, sha256: str, size: int, name: str, language: str) -> MediaFile:
+    """Attach a stored WebVTT file as the ``language`` captions of the item's audio or video file ``media``."""
+    return attach_file(item, sha256=sha256, size=size, mime=CAPTION_MIME, kind="caption", original_name=name,
+                       techmd={"format": "WebVTT"}, derivatives=None, position=0, parent=media, language=language)
+
+
+def detach_caption(item: Item, media: MediaFile, caption: MediaFile) -> None:
+    """Take the caption out of the catalog; its file stays in the store (the versions before name it)."""
+    media.captions.remove(caption)
+    item.files.remove(caption)
+
+
 def get_item(session: Session, item_id: str) -> Item:
     item = session.get(Item, item_id)
     if item is None:

@@ -176,8 +176,12 @@ def history(item_id: str):
 
 @bp.post(f"/items/<item_id>/history/<int(max={MAX_ID}):number>/revert")
 def revert(item_id: str, number: int):
-    new = editing.revert(_archive(), item_id, number, current_viewer())
-    flash(_("Version %(old)s restored as version %(new)s.", old=number, new=new), "success")
+    saved = editing.revert(_archive(), item_id, number, current_viewer())
+    flash(_("Version %(old)s restored as version %(new)s.", old=number, new=saved.version), "success")
+    if saved.captions_not_restored:
+        flash(_("These caption files could not be restored: %(names)s. Their recording is no longer the item's, "
+                "another item has the same file, or the file is missing (run a fixity check).",
+                names=", ".join(saved.captions_not_restored)), "error")
     return redirect(url_for(".history", item_id=item_id))
 
 
