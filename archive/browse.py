@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from .access import can_view, visible_condition
 from .access import Viewer
 from .catalog.models import Collection, Item, MediaFile, item_collections
+from .catalog.service import presented_media
 from .errors import NotFound
 from .filestore import FileStore
 from .transcripts import Cue, read_cues
@@ -68,6 +69,7 @@ class Media:
     derivatives: dict
     captions: tuple[Caption, ...]
     transcripts: dict[str, list[Cue]] = field(default_factory=dict)  # caption language -> cues
+    canvas: int | None = None  # numbered from 1 as the manifest numbers them; None: not presented (no derivatives)
 
     @property
     def picture(self) -> Picture | None:
@@ -223,7 +225,8 @@ def item_page(session: Session, item_id: str, vocab: Vocabularies, store: FileSt
     if item is None or not can_view(item, viewer):
         raise NotFound(f"no item {item_id!r}")
     licence = vocab.licence(item.record["rights"]) if item.record.get("rights") else None
-    media = tuple(_media(m, store) for m in item.media)
+    canvases = {m.id: n for n, m in enumerate(presented_media(item), 1)}
+    media = tuple(_media(m, store, canvases.get(m.id)) for m in item.media)
     related = ()
     if item.festival or item.community:
         column, value = (Item.festival, item.festival) if item.festival else (Item.community, item.community)
@@ -234,11 +237,12 @@ def item_page(session: Session, item_id: str, vocab: Vocabularies, store: FileSt
                     bool(licence and licence.get("allows_download")), licence, related)
 
 
-def _media(m: MediaFile, store: FileStore) -> Media:
+def _media(m: MediaFile, store: FileStore, canvas: int | None) -> Media:
     captions = tuple(Caption(c.language, c.sha256) for c in m.captions if c.language)
     transcripts = {c.language: read_cues(store.original_path(c.sha256)) for c in captions} \
         if m.kind in ("audio", "video") else {}
-    return Media(m.sha256, m.kind, m.mime, m.size, m.original_name, m.derivatives or {}, captions, transcripts)
+    return Media(m.sha256, m.kind, m.mime, m.size, m.original_name, m.derivatives or {}, captions, transcripts,
+                 canvas)
 
 
 def resolve_references(session: Session, references: Iterable[tuple[str, str]], *,

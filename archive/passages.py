@@ -38,6 +38,7 @@ class CaptionFile:
     path: Path
     lang: str
     media: str  # SHA-256 of the media file the captions belong to
+    canvas: int  # that file's canvas, numbered from 1 as the manifest numbers them
 
     def passages(self) -> list[Passage]:
         try:
@@ -45,18 +46,20 @@ class CaptionFile:
         except (TranscriptError, OSError) as exc:  # the item is indexed without them
             log.warning("item %s: captions %s (%s) not indexed: %s", self.item, self.path.name, self.lang, exc)
             return []
-        return [Passage("cue", self.lang, cue.text, {"start": cue.start, "end": cue.end, "media": self.media})
+        return [Passage("cue", self.lang, cue.text,
+                        {"start": cue.start, "end": cue.end, "media": self.media, "canvas": self.canvas})
                 for cue in cues if cue.text]
 
 
 def caption_files(item: Item, store: FileStore) -> list[CaptionFile]:
-    """The captions and transcripts of the item's audio and video, by media file, then language."""
+    """The captions and transcripts of the item's presented audio and video, by media file, then language."""
+    canvases = {m.id: n for n, m in enumerate(presented_media(item), 1)}
     files = {f.id: f for f in item.files}
-    captions = sorted((f for f in item.files if f.kind == "caption" and f.language and f.parent_id in files
+    captions = sorted((f for f in item.files if f.kind == "caption" and f.language and f.parent_id in canvases
                        and files[f.parent_id].kind in PLAYABLE),
-                      key=lambda f: (files[f.parent_id].position, f.language))
-    return [CaptionFile(item.id, store.original_path(c.sha256), c.language, files[c.parent_id].sha256)
-            for c in captions]
+                      key=lambda f: (canvases[f.parent_id], f.language))
+    return [CaptionFile(item.id, store.original_path(c.sha256), c.language, files[c.parent_id].sha256,
+                        canvases[c.parent_id]) for c in captions]
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,8 @@ def text_field(group: str, stream: str) -> str:
 @dataclass(frozen=True)
 class Passage:
     """Text located inside an item's media, searched like the rest of the item's text but shown apart: a
-    caption cue (``kind`` cue, ``locator`` {"start", "end"} in seconds, plus the media file's "media" checksum), or
+    caption cue (``kind`` cue, ``locator`` {"start", "end"} in seconds, plus the media file's "media" checksum and its
+    "canvas"), or
     line of text found in an image (``kind`` ocr, ``locator`` {"canvas", "xywh", "words"}: the canvas numbered from
     1, the line's box "x,y,w,h" in the image's pixels, and each word's [start, end, x, y, w, h] in the text and the
     image; a staff correction of the page is one passage with only its "canvas"). A hit lists the passages it

@@ -137,6 +137,7 @@ def test_api_and_search_page_show_the_cue_hits_of_the_ingested_samples(client):
     assert hit["type"] == "video"
     [cue] = hit["passages"]
     assert (cue["kind"], cue["lang"], cue["locator"]["start"], cue["locator"]["end"]) == ("cue", "vi", 0.8, 4.467)
+    assert cue["locator"]["canvas"] == 1  # the video, its item's only canvas
     assert "<mark>thắp</mark> <mark>sáng</mark>" in cue["text"]
     assert [(f["value"], f["count"]) for f in body["facets"]["transcript_language"]] == [("en", 1), ("vi", 1)]
     everything = client.get("/api/search").get_json()["facets"]
@@ -144,9 +145,9 @@ def test_api_and_search_page_show_the_cue_hits_of_the_ingested_samples(client):
     assert {f["value"]: f["label"]["en"] for f in everything["transcript_language"]} == {
         "vi": "Vietnamese", "en": "English", "km": "Khmer"}
     page = client.get("/vi/search", query_string={"q": "nhà sư"}).get_data(as_text=True)
-    link = re.search(r'<a class="cue-hit" href="/vi/items/([^"?]+)\?t=15.62"', page)
+    link = re.search(r'<a class="cue-hit" href="/vi/items/([^"?]+)\?canvas=1&amp;t=15.62"', page)
     assert link, page
     assert "<mark>nhà</mark> <mark>sư</mark>" in page
-    assert "?t=21.325" in page  # its second cue with the words, after the first
-    assert page.index("?t=15.62") < page.index("?t=21.325")
+    assert "t=21.325" in page  # its second cue with the words, after the first
+    assert page.index("t=15.62") < page.index("t=21.325")
 

@@ -271,7 +271,7 @@ def test_a_transcript_hit_opens_the_player_at_the_cues_time(tab, samples):
     tab.check("search-transcript")
     with page.expect_navigation():
         link.click()
-    assert urlsplit(page.url).query == "t=15.62"
+    assert urlsplit(page.url).query == "canvas=1&t=15.62"
     page.wait_for_function("() => document.querySelector('audio').readyState >= 1")
     page.wait_for_function(f"() => Math.abs(document.querySelector('audio').currentTime - {start}) < 1")
     assert abs(page.locator("audio").evaluate("a => a.currentTime") - start) < 1

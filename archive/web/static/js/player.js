@@ -2,7 +2,8 @@
    when chosen, plays from its start; audio gets a waveform drawn from its peaks.json that also seeks on click.
    A clip (an exhibit's data-start/data-end, also given to the browser as a #t= media fragment) starts at its start
    and pauses at its end the first time it is played through. ?t=SECONDS or #t=SECONDS in the page's address opens
-   the first player at that moment. */
+   the player of canvas N (?canvas=N, numbered as the manifest numbers them; the first player without it) at that
+   moment. */
 (function () {
   "use strict";
 
@@ -107,8 +108,8 @@
     });
   }
 
-  /* A link to a moment (a search hit's cue: ?t=SECONDS, or the media fragment #t=SECONDS) opens the first player
-     there once its media can seek. */
+  /* A link to a moment (a search hit's cue: ?canvas=N&t=SECONDS, or the media fragment #t=SECONDS) opens that
+     canvas's player (the first player without ?canvas) there once its media can seek. */
   function requestedTime() {
     var fragment = /(?:^#|&)t=(?:npt:)?([0-9]+(?:\.[0-9]+)?)/.exec(window.location.hash);
     var query = /[?&]t=([0-9]+(?:\.[0-9]+)?)(?:&|$)/.exec(window.location.search);
@@ -125,5 +126,8 @@
 
   var players = document.querySelectorAll("[data-player]");
   Array.prototype.forEach.call(players, setup);
-  startAt(players[0], requestedTime());
+  var canvas = new URLSearchParams(window.location.search).get("canvas");
+  var chosen = canvas && document.querySelector('[data-player][data-canvas="' + canvas.replace(/[^0-9]/g, "") + '"]');
+  startAt(chosen || players[0], requestedTime());
+  if (chosen && chosen !== players[0]) { chosen.scrollIntoView({ block: "start" }); }  /* below the first: bring it up */
 }());

@@ -1,7 +1,7 @@
 /* Deep zoom: OpenSeadragon on the archive's own IIIF Image API (info.json per image; pages of a set in sequence).
    Without JavaScript, or if the image service cannot be opened, the preview images stay. ?canvas=N&xywh=x,y,w,h in
-   the page's address (a search hit on text found in the image) opens page N (numbered from 1, as the manifest
-   numbers its canvases) zoomed on that region of the image (in its pixels), outlined. */
+   the page's address (a search hit on text found in the image) opens the page of canvas N (numbered from 1, as the
+   manifest numbers its canvases) zoomed on that region of the image (in its pixels), outlined. */
 (function () {
   "use strict";
   var el = document.getElementById("viewer");
@@ -12,8 +12,9 @@
   el.appendChild(canvas);
   el.classList.add("is-live");
   var params = new URLSearchParams(window.location.search);
-  var page = parseInt(params.get("canvas") || "1", 10);
-  page = page >= 1 && page <= sources.length ? page - 1 : 0;
+  var canvases = (el.getAttribute("data-canvases") || "").split(" ");  /* each page's canvas: an item's recordings
+                                                                         are canvases too, before or between them */
+  var page = Math.max(0, canvases.indexOf(params.get("canvas") || canvases[0]));
   var region = /^(\d+),(\d+),(\d+),(\d+)$/.exec(params.get("xywh") || "");
   var viewer = window.OpenSeadragon({
     element: canvas,
