@@ -22,6 +22,7 @@ from .catalog.models import Item, ItemVersion, Job
 from .context import Archive
 from .errors import Conflict, Forbidden, InvalidRecord, NotFound, Problem
 from .exchange import CSV_FIELDS, ExchangeError, language_column, read_csv, write_csv
+from .ocr_text import queue_pages
 from .records import validate_record
 from .report import Rejection, Summary
 from .uow import unit_of_work
@@ -208,6 +209,7 @@ class Saved:
     version: int  # the version now current
     new: bool  # False: nothing had changed, no version was made
     captions_not_restored: list[str] = field(default_factory=list)  # a revert's caption files that cannot come back
+    ocr_queued: int = 0  # images queued for OCR because the change made the item want it (a type, its scripts)
 
 
 def _save(archive: Archive, item_id: str, record: dict, actor: Viewer, *, expected_version: int | None,
@@ -233,13 +235,14 @@ def _save(archive: Archive, item_id: str, record: dict, actor: Viewer, *, expect
         after = {"type": item.type, **item.record}
         changed = sorted(k for k in {*before, *after} if before.get(k) != after.get(k))
         lost = _restore_captions(archive, s, item, captions) if restore_captions else []
+        queued = queue_pages(s, item)  # now a document, or naming the scripts it shows: its images are read
         if restore_captions:
             details = {**details, "captions_not_restored": lost}
             changed.append("captions")
         number = save_version(s, item, action, actor, expected=seen)
         work.audit(actor, action, f"item:{item_id}", {"version": number, "fields": changed, **details})
         work.reindex(item_id)
-    return Saved(number, True, lost)
+    return Saved(number, True, lost, queued)
 
 
 def _restore_captions(archive: Archive, session: Session, item: Item, wanted: list[dict]) -> list[str]:
@@ -271,11 +274,11 @@ def _restore_captions(archive: Archive, session: Session, item: Item, wanted: li
 
 
 def update_item(archive: Archive, item_id: str, record: dict, actor: Viewer, *,
-                expected_version: int | None = None) -> int:
-    """Save a new description; returns the version number now current (unchanged if nothing changed).
+                expected_version: int | None = None) -> Saved:
+    """Save a new description; returns the version now current (unchanged, not ``new``, if nothing changed).
 
     ``expected_version``: the version the editor opened; Conflict if someone saved another since."""
-    return _save(archive, item_id, record, actor, expected_version=expected_version, action="edit", details={}).version
+    return _save(archive, item_id, record, actor, expected_version=expected_version, action="edit", details={})
 
 
 def history(archive: Archive, item_id: str) -> list[Version]:

@@ -53,13 +53,13 @@ def test_two_saves_of_one_version_in_the_domain_one_wins_one_conflicts(archive, 
             lambda: editing.update_item(archive, item_id, {**before, "title": title}, lan, expected_version=version),
             lambda: editing.update_item(archive, item_id, {**before, "description": description}, minh,
                                         expected_version=version))
-        winners = [r for r in results if isinstance(r, int)]
+        winners = [r for r in results if isinstance(r, editing.Saved)]
         losers = [r for r in results if isinstance(r, Conflict)]
         assert len(winners) == 1 and len(losers) == 1, results  # never two saves, never an IntegrityError
-        assert winners[0] == version + 1
+        assert winners[0].version == version + 1
         after = _record(archive, item_id)
         assert after["version"] == version + 1
-        won_title = results[0] == winners[0]
+        won_title = results[0] is winners[0]
         assert after["title"] == (title if won_title else before["title"])
         assert after["description"] == (before["description"] if won_title else description)
     assert [v.number for v in editing.history(archive, item_id)] == list(range(1, ROUNDS + 2))

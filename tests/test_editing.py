@@ -57,12 +57,13 @@ def test_each_edit_is_a_numbered_version_with_who_and_what(archive, items, peopl
                               people["contributor"])
     three = editing.update_item(archive, kate, {**record_of(archive, kate), "date": "2019-10", "festival": "kate"},
                                 people["editor"])
-    assert (two, three) == (2, 3)
+    assert (two.version, two.new, three.version, three.new) == (2, True, 3, True)
     versions = editing.history(archive, kate)
     assert [(v.number, v.action, v.username, v.changed) for v in versions] == [
         (1, "create", None, ()), (2, "edit", "cont1", ("title",)), (3, "edit", "edit1", ("date", "festival"))]
     assert versions[0].record["title"]["en"] == "Katê festival" and versions[2].record["date"] == "2019-10"
-    assert editing.update_item(archive, kate, record_of(archive, kate), people["editor"]) == 3  # nothing changed
+    unchanged = editing.update_item(archive, kate, record_of(archive, kate), people["editor"])
+    assert (unchanged.version, unchanged.new) == (3, False)  # nothing changed
     edits = audit.entries(archive, action="edit")
     assert [(e.username, e.target, e.details["version"], e.details["fields"]) for e in edits] == [
         ("edit1", f"item:{kate}", 3, ["date", "festival"]), ("cont1", f"item:{kate}", 2, ["title"])]

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
-from archive import accounts, ocr_text
+from archive import accounts, editing, jobs, ocr_text
 from archive.catalog.models import AuditEntry, IndexOutbox, Item, OcrPage, OcrVersion
 from archive.context import Archive
 from archive.settings import load_settings
@@ -22,7 +22,7 @@ from archive.web import create_app
 from ingest import ocr
 from tests.catalogs import command_env, database_url
 from tests.conftest import SAMPLES, TEST_SETTINGS
-from tests.staff_client import add_user, page_token, sign_in
+from tests.staff_client import add_user, describe_form, page_token, sign_in
 
 DOCUMENTS = ("documents/khmer-new-year-greeting.png", "documents/cham-akhar-chart.png")
 HOA = "documents/hoa-calligraphy-1.png; documents/hoa-calligraphy-2.png; documents/hoa-calligraphy-3.png"
@@ -276,3 +276,37 @@ def test_ingest_queues_no_ocr_for_photographs(tmp_path, heritage, archive):
     with archive.catalog.session() as s:
         assert s.scalars(select(OcrPage)).all() == []
 
+
+
+def test_an_edit_that_makes_an_image_want_ocr_queues_it_and_asks_a_worker(tmp_path, heritage, archive):
+    """An image ingested as a photograph (no scripts named) is not read; once staff name the scripts it shows, its
+    page is queued in the same save, a worker is asked to read it, and a later edit queues nothing more."""
+    board = Image.new("RGB", (900, 200), "white")
+    ImageDraw.Draw(board).text((40, 60), "Bia đá Wunrai 3816", fill="black",
+                               font=ImageFont.truetype("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", 56))
+    (tmp_path / "in").mkdir()
+    board.save(tmp_path / "in" / "bia.png")
+    (tmp_path / "meta.csv").write_text("file,type,title_vi,title_en,community,rights\n"
+                                       "in/bia.png,image,Bia đá,Stele,cham,http://creativecommons.org/licenses/by/4.0/\n",
+                                       "utf-8")
+    assert heritage("ingest", "--quiet", tmp_path / "in", "--metadata", tmp_path / "meta.csv").exit_code == 0
+    item_id = _item_of(archive, "bia.png")
+    with archive.catalog.session() as s:
+        assert s.scalars(select(OcrPage)).all() == []
+    client = create_app(archive.settings, archive).test_client()
+    user = add_user(archive, "ocr-editor", "editor")
+    assert sign_in(client, "ocr-editor").status_code == 302
+    tasks = jobs.queue(str(archive.settings.data_path), archive.settings.queue_url)
+    before = tasks.pending_count()
+    page = client.get(f"/vi/staff/items/{item_id}").get_data(as_text=True)
+    saved = client.post(f"/vi/staff/items/{item_id}", data=describe_form(page, item_id, scripts=["Latn"]))
+    assert saved.status_code == 302
+    with archive.catalog.session() as s:
+        assert [r.status for r in s.scalars(select(OcrPage))] == ["queued"]
+    assert tasks.pending_count() == before + 1  # the worker's "read the queued pages now"
+    assert ocr.run_pending(archive) == 1
+    assert "Wunrai" in _pages(archive, "bia.png")[0].text
+    record = editing.item_for_edit(archive, item_id).record
+    again = editing.update_item(archive, item_id, {**record, "title": {**record["title"], "en": "Stone stele"}},
+                                accounts.viewer_of(user))
+    assert again.new and again.ocr_queued == 0

@@ -92,15 +92,17 @@ def save(item_id: str):
     record = staff_forms.record_from_form(request.form, item.record)
     expected = number_arg("version", request.form, default=0, maximum=MAX_ID) or None
     try:
-        number = editing.update_item(archive, item_id, record, current_viewer(), expected_version=expected)
+        saved = editing.update_item(archive, item_id, record, current_viewer(), expected_version=expected)
     except InvalidRecord as exc:
         return _edit_page(item_id, record=record, problems=exc.problems, status=400)
     except Conflict:
         return _edit_page(item_id, record=record, conflict=expected, status=409)
-    if number == item.version:
+    if not saved.new:
         flash(_("Nothing changed."), "info")
     else:
-        flash(_("Saved as version %(number)s.", number=number), "success")
+        flash(_("Saved as version %(number)s.", number=saved.version), "success")
+    if saved.ocr_queued:
+        jobs.read_text_soon(archive)
     return redirect(url_for(".edit", item_id=item_id))
 
 
