@@ -160,5 +160,5 @@ def visible_to_public(item: Item) -> bool:
     return can_view(item, Viewer.ANONYMOUS)
 
 
-def public_filter():
-    return visible_condition(Viewer.ANONYMOUS)
+def public_filter(today: date | None = None):
+    return visible_condition(Viewer.ANONYMOUS, today)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from iiif.urls import Urls
@@ -79,19 +79,21 @@ def current(archive) -> Package | None:
         return None
 
 
-def signature(archive) -> str:
+def signature(archive, today: date) -> str:
     """What the public package is built from, in a few bytes: the catalog's generation (raised by every change the
-    public can see, archive.generation), the day (an embargo ends with it), the vocabularies and the settings the
-    package names."""
+    public can see, archive.generation), the last embargo ended by ``today`` (the day alone changes nothing unless an
+    embargo ends with it: the latest ended one then moves), the vocabularies and the settings the package names."""
     vocabularies = [archive.vocab.document(name) for name in VOCABULARIES]
-    data = json.dumps([generation.current(archive.catalog), date.today().isoformat(), vocabularies,
+    with archive.catalog.session() as s:
+        ended = s.scalar(select(func.max(Item.embargo_until)).where(Item.embargo_until < today))
+    data = json.dumps([generation.current(archive.catalog), ended and ended.isoformat(), vocabularies,
                        archive.settings.base_url, archive.settings.open_data_licence], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 
-def _public_items(archive) -> tuple[list[Item], list[Collection]]:
+def _public_items(archive, today: date) -> tuple[list[Item], list[Collection]]:
     with archive.catalog.session() as s:
-        items = list(s.scalars(select(Item).where(public_filter()).order_by(Item.id)
+        items = list(s.scalars(select(Item).where(public_filter(today)).order_by(Item.id)
                                .options(selectinload(Item.collections))))
         used = {c for item in items for c in item.record.get("collections", [])}
         collections = list(s.scalars(select(Collection).where(Collection.id.in_(used)).order_by(Collection.id)))
@@ -203,16 +205,18 @@ def _write(folder: Path, archive, items: list[Item], collections: list[Collectio
     }
 
 
-def build(archive, *, force: bool = False) -> Package:
-    """Build the package unless the current one was built from the same catalogue; returns the current package."""
+def build(archive, *, force: bool = False, today: date | None = None) -> Package:
+    """Build the package unless the current one was built from the same catalogue; returns the current package.
+    ``today``: the day whose embargoes apply (the present one by default)."""
+    today = today or date.today()
     root = _root(archive)
     root.mkdir(parents=True, exist_ok=True)
     with exclusive(root / "build.lock", "open data build"):
-        sig = signature(archive)
+        sig = signature(archive, today)
         existing = current(archive)
         if existing is not None and existing.path.name == sig and not force:
             return existing
-        items, collections = _public_items(archive)
+        items, collections = _public_items(archive, today)
         folder = root / f"{sig}.partial"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir()

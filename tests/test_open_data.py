@@ -162,6 +162,17 @@ def test_the_worker_rebuilds_the_package_after_a_change_and_only_then(archive):
     assert third.descriptor["count"] == 2 and "od-tower" not in (third.path / "records.csv").read_text("utf-8")
 
 
+def test_a_new_day_rebuilds_the_package_only_when_an_embargo_ends_with_it(archive):
+    """od-embargoed is hidden until today + 9 (inclusive): the days before change nothing, the day after it ends
+    brings it in; a package is not rebuilt every night for nothing."""
+    first = open_data.build(archive)
+    assert open_data.build(archive, today=date.today() + timedelta(days=9)).path == first.path
+    after = open_data.build(archive, today=date.today() + timedelta(days=10))
+    assert after.path != first.path and after.descriptor["count"] == first.descriptor["count"] + 1
+    assert "od-embargoed" in (after.path / "records.csv").read_text("utf-8")
+    assert open_data.build(archive, today=date.today() + timedelta(days=400)).path == after.path
+
+
 def test_the_files_are_served_with_their_hash_as_etag(archive):
     with live_app(archive.settings.data_path) as live:
         page = requests.get(live.url + "/en/open-data", timeout=30)
