@@ -189,8 +189,12 @@ def test_deep_zoom_loads_tiles(tab, samples):
     assert first and all(r.status == 200 and r.headers["content-type"] == "image/jpeg" for r in first), \
         [(r.status, r.url) for r in first]
     seen = {r.url for r in first}
+    surface = page.locator(".openseadragon-canvas")
+    assert surface.get_attribute("role") == "application"  # announced in the page's language
+    assert surface.get_attribute("aria-roledescription") == {"vi": "ảnh phóng to được", "en": "zoomable image"}[tab.lang]
+    assert surface.get_attribute("aria-label").startswith({"vi": "Ảnh", "en": "Zoomable image: "}[tab.lang])
     # Zoom with the keyboard (the viewer's help text promises it) until finer tiles come.
-    page.locator(".openseadragon-canvas").focus()
+    surface.focus()
     for _ in range(12):
         page.keyboard.press("Equal", delay=120)
         page.wait_for_timeout(250)

@@ -187,12 +187,7 @@
     }
 
     viewer.addHandler("open", function () {
-      var surface = canvas.querySelector(".openseadragon-canvas");
-      if (surface) {
-        surface.setAttribute("role", "application");
-        surface.setAttribute("aria-roledescription", "zoomable image");
-        surface.setAttribute("aria-label", el.getAttribute("data-label"));
-      }
+      window.heritageZoomSurface(el, canvas);
       var still = el.querySelector(".region-still");
       if (still) { still.hidden = true; }
       el.setAttribute("data-state", "open");

@@ -35,12 +35,7 @@
     el.setAttribute("data-tiles-loaded", String(loaded));
   });
   viewer.addHandler("open", function () {
-    var surface = canvas.querySelector(".openseadragon-canvas");
-    if (surface) {
-      surface.setAttribute("role", "application");
-      surface.setAttribute("aria-roledescription", "zoomable image");
-      surface.setAttribute("aria-label", el.getAttribute("data-label"));
-    }
+    window.heritageZoomSurface(el, canvas);
     if (region) { showRegion(region.slice(1).map(Number)); }
     region = null;  // once: not again when the reader turns the pages
     el.setAttribute("data-state", "open");
