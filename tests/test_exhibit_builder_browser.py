@@ -246,7 +246,9 @@ def _visitor_sees(browser, live, drawn: str) -> None:
         assert page.inner_text("h1") == ("Katê qua hình ảnh" if lang == "vi" else "Katê in pictures")
         source = page.get_attribute("img.exhibit-region", "src")
         assert re.search(rf"/iiif/3/image/[0-9a-f]{{64}}/{re.escape(drawn)}/\d+,/0/default\.jpg$", source), source
-        assert page.evaluate("document.querySelector('img.exhibit-region').naturalWidth") > 0
+        page.locator("img.exhibit-region").scroll_into_view_if_needed()  # lazy: it loads once near the view
+        page.wait_for_function("() => { const i = document.querySelector('img.exhibit-region');"
+                               " return i.complete && i.naturalWidth > 0; }")  # the region renders
         # The clip: played, the audio starts at the clip's start (the player's script and the #t= fragment).
         page.eval_on_selector(".player[data-start] audio", "m => { m.muted = true; return m.play(); }")
         page.wait_for_function("() => document.querySelector('.player[data-start] audio').currentTime > 0")

@@ -124,7 +124,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 def test_a_worker_killed_while_ffmpeg_runs_leaves_nothing_behind_and_its_job_is_done_by_the_next(
         archive, contributor, data_dir, tmp_path):
-    video = make_mp4(tmp_path / "lễ hội.mp4", seconds=30, size="1280x720")
+    video = make_mp4(tmp_path / "lễ hội.mp4", seconds=16, size="1280x720")
     job_id = upload(archive, contributor, "lễ hội.mp4", video.read_bytes())
     kill_while_ffmpeg_runs(_worker(data_dir), data_dir)
     assert _job(archive, job_id).state == "running"  # as the dead worker left it
@@ -145,7 +145,7 @@ def test_a_worker_killed_while_ffmpeg_runs_leaves_nothing_behind_and_its_job_is_
 
 def test_an_ingest_killed_mid_batch_leaves_nothing_behind_and_the_rerun_finishes(data_dir, tmp_path, archive):
     batch = tmp_path / "batch"
-    make_mp4(batch / "v.mp4", seconds=30, size="1280x720")
+    make_mp4(batch / "v.mp4", seconds=16, size="1280x720")
     for i in range(3):
         make_jpeg(batch / f"img{i}.jpg", size=(1600, 1200), seed=i)
     kill_while_ffmpeg_runs(heritage_subprocess(data_dir, "ingest", "--quiet", batch, stdout=subprocess.DEVNULL,
@@ -378,7 +378,7 @@ def test_serve_stopped_after_starting_its_worker_again_lets_that_worker_finish_i
     serve, _port = _serve(data_dir)
     try:
         _kill_the_worker_of(serve)
-        video = make_mp4(tmp_path / "múa.mp4", seconds=30, size="1280x720")
+        video = make_mp4(tmp_path / "múa.mp4", seconds=16, size="1280x720")
         job_id = upload(archive, contributor, "múa.mp4", video.read_bytes())
         wait_until(lambda: ffmpeg_encoding(data_dir), 180, "ffmpeg transcoding for the new worker")
         serve.send_signal(signal.SIGTERM)
@@ -416,7 +416,7 @@ main(sys.argv[1:])
 
 
 def test_a_job_whose_worker_dies_is_taken_up_by_a_worker_still_running(archive, contributor, data_dir, tmp_path):
-    video = make_mp4(tmp_path / "lễ hội.mp4", seconds=30, size="1280x720")
+    video = make_mp4(tmp_path / "lễ hội.mp4", seconds=16, size="1280x720")
     job_id = upload(archive, contributor, "lễ hội.mp4", video.read_bytes())
     workers = [_worker(data_dir, code=QUICK_WORKER) for _ in range(2)]
     try:

@@ -81,7 +81,7 @@ def test_two_workers_share_one_queue_and_run_each_job_once(archive, contributor,
 
 
 def test_a_worker_killed_mid_job_leaves_it_to_the_other(archive, contributor, data_dir, queue_url, tmp_path):
-    video = make_mp4(tmp_path / "lễ hội.mp4", seconds=30, size="1280x720")
+    video = make_mp4(tmp_path / "lễ hội.mp4", seconds=16, size="1280x720")
     job_id = upload(archive, contributor, "lễ hội.mp4", video.read_bytes())
     workers = [_worker(data_dir, queue_url, tmp_path / f"machine-{n}") for n in range(2)]
     try:
