@@ -10,11 +10,11 @@ import shutil
 from dataclasses import dataclass
 
 from .access import Viewer
-from .catalog import service
+from .catalog import service, versioning
 from .catalog.models import Item, MediaFile
 from .context import Archive
 from .editing import ensure_first_version, require_staff, save_version
-from .errors import BadParameter, Conflict, InvalidRecord, NotFound, Problem
+from .errors import BadParameter, InvalidRecord, NotFound, Problem
 from .labels import caption_tag
 from .reasons import Reason
 from .transcripts import check_webvtt
@@ -90,18 +90,12 @@ def _store(archive: Archive, data: bytes, name: str) -> tuple[str, int, bool]:
     return sha, size, had
 
 
-def _check_version(item: Item, expected: int | None) -> None:
-    if expected is not None and expected != item.version:
-        raise Conflict(f"item {item.id} was saved as version {item.version} since version {expected} was opened; "
-                       "reload it to see the changes")
-
-
 def _current(s, item_id: str, media_sha: str, language: str,
              expected: int | None) -> tuple[Item, MediaFile, MediaFile | None]:
     """The item (at the version the change was made from), its audio or video file and that file's ``language``
     captions, if any."""
     item = service.get_item(s, item_id)
-    _check_version(item, expected)
+    versioning.check(f"item {item.id}", item, expected)
     media = _av_file(item, media_sha)
     return item, media, next((c for c in media.captions if c.language == language), None)
 

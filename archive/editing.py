@@ -10,17 +10,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from search.request import SearchRequest
 
 from .access import Viewer, scope, visible_condition
-from .catalog import service
+from .catalog import service, versioning
 from .catalog.models import Item, ItemVersion, Job
 from .context import Archive
-from .errors import Conflict, Forbidden, InvalidRecord, NotFound, Problem
+from .errors import Forbidden, InvalidRecord, NotFound, Problem
 from .exchange import CSV_FIELDS, ExchangeError, language_column, read_csv, write_csv
 from .ocr_text import queue_pages
 from .records import validate_record
@@ -112,15 +111,7 @@ def save_version(session: Session, item: Item, action: str, actor: Viewer | None
     """Record the item's present state as its next version, compare-and-set: only while the item is still at version
     ``expected`` (by default the version it was loaded at), in one conditional UPDATE; Conflict if another save came
     first."""
-    seen = item.version if expected is None else expected
-    number = seen + 1
-    moved = session.execute(update(Item).where(Item.id == item.id, Item.version == seen).values(version=number)
-                            .execution_options(synchronize_session=False))
-    if moved.rowcount != 1:
-        current = session.scalar(select(Item.version).where(Item.id == item.id))
-        raise Conflict(f"item {item.id} was saved as version {current} since version {seen} was opened; reload it "
-                       "to see the changes")
-    set_committed_value(item, "version", number)
+    number = versioning.advance(session, item, f"item {item.id}", expected)
     session.add(ItemVersion(item_id=item.id, number=number, record=dict(item.record), status=item.status,
                             access=item.access, embargo_until=item.embargo_until, action=action,
                             captions=caption_files(item),
@@ -222,9 +213,7 @@ def _save(archive: Archive, item_id: str, record: dict, actor: Viewer, *, expect
         s = work.session
         item = service.get_item(s, item_id)
         record = _validated(archive, s, item, record, actor, source)
-        if expected_version is not None and expected_version != item.version:
-            raise Conflict(f"item {item_id} was saved as version {item.version} since version {expected_version} "
-                           "was opened; reload it to see the changes")
+        versioning.check(f"item {item_id}", item, expected_version)
         restore_captions = captions is not None and captions != caption_files(item)
         if service.same_record(item, record) and not restore_captions:
             return Saved(item.version, False)

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .access import Viewer, can_change_exhibit, can_draft_exhibit, can_publish_exhibit, visible_exhibit_statuses
+from .catalog import versioning
 from .catalog.models import Exhibit, ExhibitVersion, Item, MediaFile
 from .errors import Conflict, Forbidden, InvalidRecord, NotFound, Problem
 from .exhibit_model import diff, parse_region, target, validate_content
@@ -121,13 +122,7 @@ def _apply(row: Exhibit, content: dict) -> None:
 def _new_version(session: Session, row: Exhibit, action: str, actor: Viewer | None, note: str | None, *,
                  expected: int) -> int:
     """The row's present state as its next version, compare-and-set on ``expected``; Conflict if a save came first."""
-    number = expected + 1
-    moved = session.execute(update(Exhibit).where(Exhibit.slug == row.slug, Exhibit.version == expected)
-                            .values(version=number).execution_options(synchronize_session=False))
-    if moved.rowcount != 1:
-        current = session.scalar(select(Exhibit.version).where(Exhibit.slug == row.slug))
-        raise Conflict(f"exhibit {row.slug} was saved as version {current} since version {expected} was opened; "
-                       "reload it to see the changes")
+    number = versioning.advance(session, row, f"exhibit {row.slug}", expected)
     session.add(ExhibitVersion(exhibit_slug=row.slug, number=number, content=dict(row.content), status=row.status,
                                action=action, note=note, user_id=getattr(actor, "user_id", None),
                                username=getattr(actor, "username", None)))
@@ -166,9 +161,7 @@ def save(archive, slug: str, content: dict, actor: Viewer, *, expected_version: 
         row = _row(s, slug)
         _may_change(actor, row)
         content = _checked(archive, s, slug, content)
-        if expected_version != row.version:
-            raise Conflict(f"exhibit {slug} was saved as version {row.version} since version {expected_version} "
-                           "was opened; reload it to see the changes")
+        versioning.check(f"exhibit {slug}", row, expected_version)
         if content == row.content:
             return row.version
         changes = diff(row.content, content)

@@ -17,12 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .access import Viewer, can_curate_home, can_view, visible_exhibit_statuses
+from .catalog import versioning
 from .catalog.models import Exhibit, HomeCuration, Item
-from .errors import Conflict, Forbidden, InvalidRecord, Problem
+from .errors import Forbidden, InvalidRecord, Problem
 from .uow import unit_of_work
 
 MAX_ENTRIES = 12  # of each kind: a home page, not a catalogue
 LISTS = ("exhibits", "items")
+WHAT = "the home page's choice"  # as a Conflict names it
 
 
 @dataclass(frozen=True)
@@ -80,11 +82,6 @@ def _problems(session: Session, exhibits: list, items: list) -> list[Problem]:
     return problems
 
 
-def _conflict(expected: int) -> Conflict:
-    return Conflict(f"the home page's choice was saved by someone else since version {expected} was opened; "
-                    "reload it to see the changes")
-
-
 def save(archive, actor: Viewer, exhibits: list[str], items: list[str], *, expected_version: int) -> int:
     """Feature these exhibits and items in this order; returns the new version (the same one if nothing changed).
     Forbidden below editor; InvalidRecord naming every bad entry; Conflict if another save came since
@@ -97,14 +94,12 @@ def save(archive, actor: Viewer, exhibits: list[str], items: list[str], *, expec
         before = current(s)
     if problems:
         raise InvalidRecord(problems, "home page")
-    if before.version != expected_version:
-        raise _conflict(expected_version)
+    versioning.check(WHAT, before, expected_version)
     if (list(before.exhibits), list(before.items)) == (exhibits, items):
         return before.version
     number = before.version + 1
     with unit_of_work(archive) as work:  # changes run one after the other (Catalog.writing): check again inside
-        if current(work.session).version != expected_version:
-            raise _conflict(expected_version)
+        versioning.check(WHAT, current(work.session), expected_version)
         work.session.add(HomeCuration(number=number, exhibits=exhibits, items=items, user_id=actor.user_id,
                                       username=actor.username))
         work.audit(actor, "home_curate", "home", {"version": number, "exhibits": exhibits, "items": items,

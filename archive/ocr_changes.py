@@ -6,8 +6,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from .access import Viewer
+from .catalog import versioning
 from .catalog.models import Item, OcrPage, OcrVersion, utcnow
-from .errors import BadParameter, Conflict, Forbidden, NotFound
+from .errors import BadParameter, Forbidden, NotFound
 from .ocr_text import MAX_TEXT, queue_pages
 from .uow import unit_of_work
 
@@ -52,16 +53,12 @@ def correct(archive, item_id: str, page_id: int, text: str, actor: Viewer, *, ex
         raise BadParameter("text", f"at most {MAX_TEXT} characters")
     with unit_of_work(archive) as work:
         row = _staff_page(work.session, item_id, page_id)
-        if expected_version is not None and expected_version != row.version:
-            raise Conflict(f"the OCR text of page {page_id} was saved as version {row.version} since version "
-                           f"{expected_version} was opened; reload it to see the changes")
+        what = f"the OCR text of page {page_id}"
+        versioning.check(what, row, expected_version)
         if text == (row.corrected_text if row.corrected_text is not None else row.text):
             return row.version
-        seen = row.version
-        if work.session.execute(update(OcrPage).where(OcrPage.id == page_id, OcrPage.version == seen)
-                                .values(version=seen + 1, corrected_text=text)).rowcount != 1:
-            raise Conflict(f"the OCR text of page {page_id} was changed meanwhile; reload it")
-        work.session.refresh(row)
+        versioning.advance(work.session, row, what)
+        row.corrected_text = text
         _add_version(work.session, row, "correct", text, actor)
         work.audit(actor, "ocr_correct", f"item:{item_id}", {"page": page_id, "version": row.version})
         work.reindex(item_id)

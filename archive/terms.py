@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from . import access, generation
-from .catalog import service
+from .catalog import service, versioning
 from .catalog.models import Collection, Item, VocabularyDocument, VocabularyTerm, VocabularyVersion
 from .editing import ensure_first_version, save_version
 from .errors import BadParameter, Conflict, Forbidden, InvalidRecord, NotFound, Problem
@@ -461,15 +460,7 @@ def _ensure_first_version(s: Session, row: VocabularyTerm) -> None:
 
 def _bump(s: Session, row: VocabularyTerm, expected: int | None) -> None:
     """Move the term to its next version, compare-and-set: Conflict if it is no longer at ``expected``."""
-    seen = row.version if expected is None else expected
-    moved = s.execute(update(VocabularyTerm)
-                      .where(VocabularyTerm.vocabulary == row.vocabulary, VocabularyTerm.id == row.id,
-                             VocabularyTerm.version == seen)
-                      .values(version=seen + 1).execution_options(synchronize_session=False))
-    if moved.rowcount != 1:
-        raise Conflict(f"{SINGULAR[row.vocabulary]} {row.id} was saved as version {row.version} since version "
-                       f"{seen} was opened; reload it to see the changes")
-    set_committed_value(row, "version", seen + 1)
+    versioning.advance(s, row, f"{SINGULAR[row.vocabulary]} {row.id}", expected)
 
 
 def _require(actor, allowed: bool, what: str) -> None:
@@ -508,9 +499,7 @@ def edit_term(archive, actor, vocabulary: str, term_id: str, data: dict, *,
         s = work.session
         row = _row(s, vocabulary, term_id)
         data = _checked(s, vocabulary, data, term_id)
-        if expected_version is not None and expected_version != row.version:
-            raise Conflict(f"{SINGULAR[vocabulary]} {term_id} was saved as version {row.version} since version "
-                           f"{expected_version} was opened; reload it to see the changes")
+        versioning.check(f"{SINGULAR[vocabulary]} {term_id}", row, expected_version)
         if data == row.data:
             return row.version
         _ensure_first_version(s, row)
@@ -735,13 +724,7 @@ def _save_collection(archive, actor, data: dict, expected_version: int | None, a
                 return collection.version
             if _next_number(s, COLLECTIONS, collection.id) == 1:
                 s.add(_collection_version(collection, "seed", None, _collection_data(collection)))
-            seen = collection.version if expected_version is None else expected_version
-            moved = s.execute(update(Collection).where(Collection.id == collection.id, Collection.version == seen)
-                              .values(version=seen + 1).execution_options(synchronize_session=False))
-            if moved.rowcount != 1:
-                raise Conflict(f"collection {collection.id} was saved as version {collection.version} since "
-                               f"version {seen} was opened; reload it to see the changes")
-            set_committed_value(collection, "version", seen + 1)
+            versioning.advance(s, collection, f"collection {collection.id}", expected_version)
             service.upsert_collection(s, data)
         s.flush()
         s.add(_collection_version(collection, action, actor, _collection_data(collection)))
@@ -761,9 +744,7 @@ def delete_collection(archive, actor, collection_id: str, *, expected_version: i
             raise NotFound(f"no collection {collection_id!r}")
         if collection.items:
             raise TermInUse(COLLECTIONS, collection_id, len(collection.items))
-        if expected_version is not None and expected_version != collection.version:
-            raise Conflict(f"collection {collection_id} was saved as version {collection.version} since version "
-                           f"{expected_version} was opened; reload it to see the changes")
+        versioning.check(f"collection {collection_id}", collection, expected_version)
         if _next_number(s, COLLECTIONS, collection_id) == 1:
             s.add(_collection_version(collection, "seed", None, _collection_data(collection)))
         collection.version += 1

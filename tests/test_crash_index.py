@@ -8,7 +8,6 @@ the index itself no longer has it. On Whoosh and on Elasticsearch.
 """
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 
