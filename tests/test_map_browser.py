@@ -83,9 +83,11 @@ def test_every_place_is_on_the_map_and_a_marker_opens_its_card(tab):
     assert card.locator("[lang='zh-Hant']").inner_text() == "穗城會館"
     assert card.locator(f"a[href='/{tab.lang}/communities/hoa']").count() == 1
     assert card.locator(f"a[href='/{tab.lang}/search?place=tue-thanh-hoi-quan']").count() == 1
-    card.locator(f"a[href='/{tab.lang}/places/tue-thanh-hoi-quan']").first.click()
-    # the place page's own small map may still be loading on a busy machine: its HTML is what this checks
-    page.wait_for_url(f"**/{tab.lang}/places/tue-thanh-hoi-quan", wait_until="domcontentloaded", timeout=60_000)
+    # Followed with the keyboard: a mouse click could land while the popup still pans into view on a busy machine
+    # (seen in CI on a phone); the place page's own small map may still be loading: its HTML is what this checks.
+    with page.expect_navigation(url=f"**/{tab.lang}/places/tue-thanh-hoi-quan", wait_until="domcontentloaded",
+                                timeout=60_000):
+        card.locator(f"a[href='/{tab.lang}/places/tue-thanh-hoi-quan']").first.press("Enter")
     assert page.locator("h1").inner_text() == _name(term, tab.lang)
     page.go_back()
     page.wait_for_selector(READY)
