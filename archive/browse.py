@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from .access import can_view, visible_condition
 from .access import Viewer
 from .catalog.models import Collection, Item, MediaFile, item_collections
-from .catalog.service import presented_media
+from .catalog.service import canvas_numbers
 from .errors import NotFound
 from .filestore import FileStore
 from .transcripts import Cue, read_cues
@@ -225,8 +225,8 @@ def item_page(session: Session, item_id: str, vocab: Vocabularies, store: FileSt
     if item is None or not can_view(item, viewer):
         raise NotFound(f"no item {item_id!r}")
     licence = vocab.licence(item.record["rights"]) if item.record.get("rights") else None
-    canvases = {m.id: n for n, m in enumerate(presented_media(item), 1)}
-    media = tuple(_media(m, store, canvases.get(m.id)) for m in item.media)
+    canvases = canvas_numbers(item)
+    media = tuple(_media(m, store, canvases.get(m.sha256)) for m in item.media)
     related = ()
     if item.festival or item.community:
         column, value = (Item.festival, item.festival) if item.festival else (Item.community, item.community)

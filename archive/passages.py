@@ -17,7 +17,7 @@ from search.documents import Passage
 
 from . import ocr_text
 from .catalog.models import Item
-from .catalog.service import presented_media
+from .catalog.service import canvas_numbers
 from .filestore import FileStore
 from .transcripts import TranscriptError, read_cues
 
@@ -53,13 +53,13 @@ class CaptionFile:
 
 def caption_files(item: Item, store: FileStore) -> list[CaptionFile]:
     """The captions and transcripts of the item's presented audio and video, by media file, then language."""
-    canvases = {m.id: n for n, m in enumerate(presented_media(item), 1)}
+    canvases = canvas_numbers(item)
     files = {f.id: f for f in item.files}
-    captions = sorted((f for f in item.files if f.kind == "caption" and f.language and f.parent_id in canvases
-                       and files[f.parent_id].kind in PLAYABLE),
-                      key=lambda f: (canvases[f.parent_id], f.language))
+    captions = sorted((f for f in item.files if f.kind == "caption" and f.language and f.parent_id in files
+                       and files[f.parent_id].kind in PLAYABLE and files[f.parent_id].sha256 in canvases),
+                      key=lambda f: (canvases[files[f.parent_id].sha256], f.language))
     return [CaptionFile(item.id, store.original_path(c.sha256), c.language, files[c.parent_id].sha256,
-                        canvases[c.parent_id]) for c in captions]
+                        canvases[files[c.parent_id].sha256]) for c in captions]
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def ocr_images(item: Item, store: FileStore) -> list[OcrImage]:
     """The item's images that OCR read (or staff corrected) and its manifest presents, in canvas order."""
     if not any(m.kind == "image" for m in item.media):
         return []
-    canvases = {m.sha256: n for n, m in enumerate(presented_media(item), 1)}
+    canvases = canvas_numbers(item)
     return [OcrImage(canvases[page.sha256], page.words, page.corrected_text)
             for page in ocr_text.item_pages(item)
             if page.sha256 in canvases and (page.status == "done" or page.corrected_text is not None)]

@@ -14,9 +14,10 @@ from typing import Callable, Iterable, Iterator
 
 from archive import ocr_text
 from archive.catalog.models import Item
+from archive.catalog.service import canvas_numbers
 from archive.errors import BadParameter
 from archive.filestore import FileStore
-from archive.transcripts import read_cues
+from archive.passages import caption_files
 from search.analysis import analyze, analyze_query, fold, khmer_words, normalise, script_runs
 from search.highlight import Terms, spans
 from search.query import MAX_QUERY_CHARS
@@ -61,13 +62,12 @@ def _seconds(value: float) -> str:
 
 def cue_segments(texts: Texts) -> Iterator[Segment]:
     """Each cue of each caption/transcript file of the item's audio and video, on its file's canvas."""
-    for number, media in enumerate(presented_media(texts.item), 1):
-        canvas = texts.urls.canvas(texts.item.id, number)
-        for caption in media.captions:
-            for n, cue in enumerate(read_cues(texts.store.original_path(caption.sha256)), 1):
-                yield Segment(f"{canvas}/cues/{caption.language}/{n}", canvas,
-                              f"t={_seconds(cue.start)},{_seconds(cue.end)}", cue.text, caption.language,
-                              "supplementing")
+    for captions in caption_files(texts.item, texts.store):  # as search indexes them
+        canvas = texts.urls.canvas(texts.item.id, captions.canvas)
+        for n, cue in enumerate(captions.passages(), 1):
+            start, end = cue.locator["start"], cue.locator["end"]
+            yield Segment(f"{canvas}/cues/{cue.lang}/{n}", canvas, f"t={_seconds(start)},{_seconds(end)}", cue.text,
+                          cue.lang, "supplementing")
 
 
 def _xywh(box: tuple[int, int, int, int]) -> str:
@@ -77,7 +77,7 @@ def _xywh(box: tuple[int, int, int, int]) -> str:
 def ocr_segments(texts: Texts) -> Iterator[Segment]:
     """Each line of text OCR found in the item's images, on its image's canvas at the line's box; a page staff
     corrected is its correction whole, on the whole canvas (a correction has no boxes)."""
-    numbers = {m.sha256: n for n, m in enumerate(presented_media(texts.item), 1)}
+    numbers = canvas_numbers(texts.item)
     for page in ocr_text.item_pages(texts.item):
         if page.sha256 not in numbers:
             continue

@@ -88,6 +88,12 @@ def presented_media(item: Item) -> list[MediaFile]:
     return [m for m in item.media if m.kind in PRESENTED_KINDS and m.derivatives]
 
 
+def canvas_numbers(item: Item) -> dict[str, int]:
+    """Each presented media file's canvas, by checksum, numbered from 1 as the manifest numbers them (the item
+    page's viewer and players, search's located text and IIIF Content Search all name canvases by these)."""
+    return {m.sha256: n for n, m in enumerate(presented_media(item), 1)}
+
+
 def media_by_sha(session: Session, shas: Iterable[str]) -> dict[str, MediaFile]:
     shas = list(set(shas))
     found: dict[str, MediaFile] = {}
